@@ -1,0 +1,124 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Log-in is case-insensitive, like the unique constraint on email.
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class Language(models.TextChoices):
+    BROWSER = "", _("As my browser prefers")
+    ENGLISH = "en", _("English")
+    FINNISH = "fi", _("Finnish")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person using Seuranta. Preferences live on the user so every request has them at hand."""
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    display_name = models.CharField(
+        _("display name"), max_length=100, blank=True, help_text=_("Used to sign your drafts.")
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.DEFAULT_USER_TIME_ZONE,
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default="", blank=True
+    )
+    country = models.CharField(
+        _("country for public holidays"),
+        max_length=2,
+        default=settings.DEFAULT_USER_COUNTRY,
+        help_text=_("Follow-ups skip the public holidays of this country."),
+    )
+
+    # Follow-up preferences (used by followups.policy).
+    reminders_enabled = models.BooleanField(
+        _("email me reminders"),
+        default=True,
+        help_text=_("Turn off to stop all reminder emails; follow-ups still show in the app."),
+    )
+    thank_you_enabled = models.BooleanField(_("remind me to send a thank-you note"), default=True)
+    call_enabled = models.BooleanField(_("remind me to make a follow-up call"), default=True)
+    feedback_enabled = models.BooleanField(_("remind me to ask for feedback"), default=True)
+    thank_you_delay_minutes = models.PositiveIntegerField(
+        _("thank-you delay (minutes after the interview ends)"),
+        default=120,
+        validators=[MinValueValidator(0), MaxValueValidator(24 * 60)],
+    )
+    call_delay_business_days = models.PositiveSmallIntegerField(
+        _("call delay (business days after the interview)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    call_time = models.TimeField(
+        _("time of day for calls and feedback requests"), default=datetime.time(10, 0)
+    )
+    quiet_hours_start = models.TimeField(_("quiet hours start"), default=datetime.time(21, 0))
+    quiet_hours_end = models.TimeField(_("quiet hours end"), default=datetime.time(8, 0))
+
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    @property
+    def name_for_drafts(self) -> str:
+        return self.display_name or ""
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.DEFAULT_USER_TIME_ZONE)

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import outbox as outbox_store
+from accounts.forms import PreferencesForm, SignupForm
+from accounts.services import user_signup
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = user_signup(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            display_name=form.cleaned_data.get("display_name", ""),
+            language=form.cleaned_data.get("language", ""),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Seuranta! Start by adding an application."))
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        from followups.services import followups_resync_user
+
+        # Changed delays or quiet hours move the follow-ups that are still ahead.
+        followups_resync_user(user=request.user)
+        messages.success(request, _("Your preferences were saved."))
+        return redirect("preferences")
+    return render(request, "accounts/preferences.html", {"form": form})
+
+
+def _outbox_enabled() -> None:
+    if not settings.OUTBOX_ENABLED:
+        raise Http404("The outbox is off: emails go through SMTP.")
+
+
+@require_http_methods(["GET"])
+def outbox(request: HttpRequest) -> HttpResponse:
+    _outbox_enabled()
+    emails = outbox_store.messages_for(request.user.email)
+    return render(request, "accounts/outbox.html", {"emails": emails})
+
+
+@require_http_methods(["GET"])
+def outbox_message(request: HttpRequest, message_id: str) -> HttpResponse:
+    _outbox_enabled()
+    message = outbox_store.message_for(request.user.email, message_id)
+    if message is None:
+        raise Http404
+    return render(request, "accounts/outbox_message.html", {"message": message})

@@ -1,0 +1,343 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+NOTES_MAX = 10_000
+SHORT_MAX = 200
+
+
+class OwnedQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+
+class Status(models.TextChoices):
+    SAVED = "saved", _("Saved")
+    APPLIED = "applied", _("Applied")
+    INTERVIEWING = "interviewing", _("Interviewing")
+    OFFER = "offer", _("Offer")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NO_RESPONSE = "no_response", _("No response")
+
+
+# An application in one of these has reached the end of its pipeline.
+CLOSED_STATUSES = {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN, Status.NO_RESPONSE}
+# A final answer from the employer: the moment to ask for feedback.
+FINAL_OUTCOME_STATUSES = {Status.OFFER, Status.ACCEPTED, Status.REJECTED}
+
+
+class SalaryPeriod(models.TextChoices):
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
+
+
+class Contact(models.Model):
+    """A person at an employer. An interviewer is a contact."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=SHORT_MAX)
+    role = models.CharField(_("role"), max_length=SHORT_MAX, blank=True)
+    company = models.CharField(_("company"), max_length=SHORT_MAX, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    notes = models.TextField(_("notes"), max_length=NOTES_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name", "id"]
+        # The contact list and the interviewer look-up by email, per owner.
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:contact_detail", args=[self.pk])
+
+
+class Application(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    company = models.CharField(_("company"), max_length=SHORT_MAX)
+    position = models.CharField(_("position"), max_length=SHORT_MAX)
+    posting_url = models.URLField(_("job posting URL"), max_length=500, blank=True)
+    location = models.CharField(_("location"), max_length=SHORT_MAX, blank=True)
+    source = models.CharField(
+        _("source"), max_length=SHORT_MAX, blank=True, help_text=_("Where you found the job.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    applied_on = models.DateField(_("date applied"), null=True, blank=True)
+    decision_expected_on = models.DateField(
+        _("decision expected by"),
+        null=True,
+        blank=True,
+        help_text=_("The date by which the employer said they would decide."),
+    )
+    expected_salary = models.DecimalField(
+        _("expected salary"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    expected_salary_currency = models.CharField(
+        _("expected salary currency"), max_length=3, default="EUR"
+    )
+    expected_salary_period = models.CharField(
+        _("expected salary period"),
+        max_length=5,
+        choices=SalaryPeriod.choices,
+        default=SalaryPeriod.MONTH,
+    )
+    offered_salary = models.DecimalField(
+        _("offered salary"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    offered_salary_currency = models.CharField(
+        _("offered salary currency"), max_length=3, default="EUR"
+    )
+    offered_salary_period = models.CharField(
+        _("offered salary period"),
+        max_length=5,
+        choices=SalaryPeriod.choices,
+        default=SalaryPeriod.MONTH,
+    )
+    notes = models.TextField(_("notes"), max_length=NOTES_MAX, blank=True)
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("contacts"), related_name="applications", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            # The application list: one owner's rows, filtered by status, newest first.
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["owner", "-updated_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_salary__gte=0) | models.Q(expected_salary=None),
+                name="application_expected_salary_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(offered_salary__gte=0) | models.Q(offered_salary=None),
+                name="application_offered_salary_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} – {self.company}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:application_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class StatusChange(models.Model):
+    """One step of an application's timeline; the first row is its creation."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    previous_status = models.CharField(
+        _("previous status"), max_length=20, choices=Status.choices, blank=True
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["changed_at", "id"]
+        # The timeline of one application; "recent activity" of one owner.
+        indexes = [
+            models.Index(fields=["application", "changed_at"]),
+            models.Index(fields=["owner", "-changed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.status} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class InterviewKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    ONSITE = "onsite", _("On-site")
+
+
+class InterviewOutcome(models.TextChoices):
+    PENDING = "", _("Not known yet")
+    NEXT_ROUND = "next_round", _("Moved to the next round")
+    OFFER = "offer", _("Offer")
+    REJECTED = "rejected", _("Rejected")
+
+
+DURATION_CHOICES = [30, 45, 60, 90]
+DURATION_MIN, DURATION_MAX = 5, 480
+
+
+class Interview(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interviews"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="interviews"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=60,
+        validators=[MinValueValidator(DURATION_MIN), MaxValueValidator(DURATION_MAX)],
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=InterviewKind.choices, default=InterviewKind.VIDEO
+    )
+    location = models.CharField(_("place or meeting link"), max_length=500, blank=True)
+    interviewers = models.ManyToManyField(
+        Contact, verbose_name=_("interviewers"), related_name="interviews", blank=True
+    )
+    preparation_notes = models.TextField(_("preparation notes"), max_length=NOTES_MAX, blank=True)
+    reflection = models.TextField(
+        _("reflection"), max_length=NOTES_MAX, blank=True, help_text=_("How did it go?")
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=InterviewOutcome.choices,
+        default=InterviewOutcome.PENDING,
+        blank=True,
+    )
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["starts_at", "id"]
+        # "Upcoming interviews" on the dashboard: one owner's rows by start time.
+        indexes = [models.Index(fields=["owner", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=DURATION_MIN)
+                & models.Q(duration_minutes__lte=DURATION_MAX),
+                name="interview_duration_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:interview_detail", args=[self.pk])
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+
+class PrepItem(models.Model):
+    """One question of an interview's preparation checklist, with the user's answer."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prep_items"
+    )
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="prep_items")
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"), max_length=5000, blank=True)
+    done = models.BooleanField(_("ready"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("preparation question")
+        verbose_name_plural = _("preparation questions")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class BankQuestion(models.Model):
+    """A question in the user's own bank; each new interview's checklist starts from it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_questions"
+    )
+    question = models.CharField(_("question"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question bank entry")
+        verbose_name_plural = _("question bank")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class FeedbackEntry(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_entries"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="feedback_entries"
+    )
+    received_on = models.DateField(_("received on"))
+    from_whom = models.CharField(_("from whom"), max_length=SHORT_MAX, blank=True)
+    text = models.TextField(_("feedback"), max_length=NOTES_MAX)
+    constructive = models.BooleanField(_("constructive"), null=True, blank=True)
+    lessons = models.TextField(_("lessons for next time"), max_length=NOTES_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.received_on}"

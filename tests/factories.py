@@ -1,0 +1,95 @@
+import datetime
+import zoneinfo
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import (
+    Application,
+    Contact,
+    FeedbackEntry,
+    Interview,
+    Status,
+    StatusChange,
+)
+
+HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Faker("name")
+    language = "en"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Faker("name")
+    role = "Engineering Manager"
+    email = factory.Sequence(lambda n: f"contact{n}@acme.example")
+    phone = "+358 40 123 4567"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    owner = factory.SubFactory(UserFactory)
+    company = factory.Sequence(lambda n: f"Acme {n} Oy")
+    position = "Backend Developer"
+    status = Status.APPLIED
+    applied_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+
+    @factory.post_generation
+    def history(obj, create, extracted, **kwargs):
+        if create:
+            StatusChange.objects.create(
+                owner=obj.owner, application=obj, status=obj.status, changed_at=obj.created_at
+            )
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interview
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory)
+    owner = factory.SelfAttribute("application.owner")
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=2)).replace(
+            minute=0, second=0, microsecond=0
+        )
+    )
+    duration_minutes = 60
+
+    @factory.post_generation
+    def interviewers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.interviewers.set(extracted)
+
+
+class FeedbackEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackEntry
+
+    application = factory.SubFactory(ApplicationFactory)
+    owner = factory.SelfAttribute("application.owner")
+    received_on = factory.LazyFunction(timezone.localdate)
+    from_whom = "Recruiter"
+    text = "Strong technical answers; say more about teamwork."
+    constructive = True
