@@ -1,1 +1,112 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import OwnedQuerySet
+
+
+class Kind(models.TextChoices):
+    THANK_YOU = "thank_you", _("Thank-you note")
+    CALL = "call", _("Follow-up call")
+    FEEDBACK = "feedback", _("Feedback request")
+
+
+class State(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    NOTIFIED = "notified", _("Reminder sent")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+# States in which the follow-up still asks something of the user.
+OPEN_STATES = {State.SCHEDULED, State.NOTIFIED, State.FAILED}
+
+
+class Followup(models.Model):
+    """One thing to do after an interview, and the single reminder email about it.
+
+    The database is the only schedule: the dispatch pass claims rows whose next_attempt_at has
+    come, under a lease (claimed_until, claim_token), so each reminder is sent once.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followups"
+    )
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="followups"
+    )
+    interview = models.ForeignKey(
+        "applications.Interview",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SCHEDULED
+    )
+    due_at = models.DateTimeField(_("due"))
+    # When the dispatcher may next try to send the reminder: due_at at first, later after backoff.
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    notified_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    sent_late = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The dispatch query: state = scheduled AND next_attempt_at <= now, oldest first.
+            # Partial, so a million rows already sent or not yet due cost nothing to skip.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="scheduled"),
+                name="followup_dispatch_idx",
+            ),
+            # Dashboard "Follow-ups due" / "Coming up" and the follow-ups page, per owner.
+            models.Index(fields=["owner", "state", "due_at"], name="followup_owner_state_idx"),
+        ]
+        constraints = [
+            # One thank-you and one call per interview (a round), whatever the user does twice.
+            models.UniqueConstraint(
+                fields=["interview", "kind"],
+                condition=~Q(state="cancelled"),
+                name="followup_one_per_interview_and_kind",
+            ),
+            # A later round replaces the pending call: never two calls waiting at once.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="call", state="scheduled"),
+                name="followup_one_pending_call_per_application",
+            ),
+            # Feedback is asked for once per application.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="feedback") & ~Q(state="cancelled"),
+                name="followup_one_feedback_per_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.application} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followups:followup_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
