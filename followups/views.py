@@ -1,0 +1,221 @@
+"""Follow-up pages: the list, one follow-up, its actions, and the signed links from emails.
+
+Views stay thin: state changes go through followups.services, lists through followups.queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from followups import links, queries, services
+from followups.forms import FollowupFilterForm
+from followups.models import Followup
+
+PAGE_SIZE = 25
+SNOOZE_DAYS = 1
+
+
+def _get_followup_for_user(request: HttpRequest, pk: int) -> Followup:
+    """The follow-up with this id if it belongs to the logged-in user; 404 for anyone else."""
+    queryset = Followup.objects.owned_by(request.user).select_related("application", "interview")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _short_datetime(value) -> str:
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+# --- In-app pages --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def followup_list(request: HttpRequest) -> HttpResponse:
+    # Always bound, so that no filter at all means the defaults (open follow-ups of every kind)
+    # and an unknown value is reported next to its field instead of silently ignored.
+    form = FollowupFilterForm(request.GET)
+    form.is_valid()
+    now = timezone.now()
+    queryset = queries.followup_list_queryset(
+        request.user, now, states=form.selected_states(), kind=form.selected_kind()
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    followups = queries.mark_overdue(page.object_list, request.user, now)
+    return render(
+        request,
+        "followups/followup_list.html",
+        {"form": form, "page_obj": page, "followups": followups},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = _get_followup_for_user(request, pk)
+    queries.mark_overdue([followup], request.user, timezone.now())
+    return render(request, "followups/followup_detail.html", {"followup": followup})
+
+
+def _redirect_back(request: HttpRequest, followup: Followup) -> HttpResponse:
+    """Back to the page the button was on (dashboard, list, application), if it is ours."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(followup)
+
+
+def _act(request: HttpRequest, pk: int, action: Callable[[Followup], str]) -> HttpResponse:
+    followup = _get_followup_for_user(request, pk)
+    if not followup.is_open:
+        messages.info(
+            request,
+            _("This follow-up is already closed (%(state)s); nothing was changed.")
+            % {"state": followup.get_state_display()},
+        )
+    else:
+        messages.success(request, action(followup))
+    return _redirect_back(request, followup)
+
+
+def _mark_done(followup: Followup) -> str:
+    services.followup_mark_done(followup=followup)
+    return _("Marked as done: %(followup)s.") % {"followup": _describe(followup)}
+
+
+def _snooze(followup: Followup) -> str:
+    services.followup_snooze(followup=followup, days=SNOOZE_DAYS)
+    followup.refresh_from_db()
+    return _("Snoozed: %(followup)s is now due %(due)s.") % {
+        "followup": _describe(followup),
+        "due": _short_datetime(followup.due_at),
+    }
+
+
+def _skip(followup: Followup) -> str:
+    services.followup_skip(followup=followup)
+    return _("Skipped: %(followup)s.") % {"followup": _describe(followup)}
+
+
+def _describe(followup: Followup) -> str:
+    # Messages are auto-escaped when shown, so user data may go into them as plain text.
+    return _("%(kind)s for %(company)s") % {
+        "kind": followup.get_kind_display(),
+        "company": followup.application.company,
+    }
+
+
+@require_POST
+def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, _mark_done)
+
+
+@require_POST
+def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, _snooze)
+
+
+@require_POST
+def followup_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, _skip)
+
+
+# --- Signed links from reminder emails -----------------------------------------------------------
+#
+# They work without logging in: the signed token is the authority (see followups.links). GET only
+# ever shows a confirmation page, because mail scanners and link previews fetch every link in an
+# email; only the POST from that page acts.
+
+_LINK_ACTIONS: dict[str, Callable[[Followup], str]] = {"done": _mark_done, "snooze": _snooze}
+
+
+def _as_owner(request: HttpRequest, owner) -> ExitStack:
+    """Show the page in the owner's time zone and language, as their reminder email was.
+
+    Someone opening the link without a session would otherwise get UTC times.
+    """
+    stack = ExitStack()
+    stack.enter_context(timezone.override(owner.tzinfo))
+    if owner.language:
+        stack.enter_context(translation.override(owner.language))
+    return stack
+
+
+def _link_problem(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    return render(request, "followups/link_problem.html", {"reason": reason}, status=status)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def signed_action(request: HttpRequest, pk: int, action: str, token: str) -> HttpResponse:
+    if action not in _LINK_ACTIONS:
+        raise Http404("Unknown follow-up link action.")
+    try:
+        token_followup_id, token_action, owner_id = links.read_action_token(token)
+    except links.LinkExpired:
+        return _link_problem(request, "expired", status=400)
+    except links.LinkInvalid:
+        return _link_problem(request, "invalid", status=400)
+    # A genuine token only works in the URL it was made for: not for another follow-up, and
+    # a "snooze" token cannot be replayed as "done".
+    if token_followup_id != pk or token_action != action:
+        return _link_problem(request, "invalid", status=400)
+    followup = (
+        Followup.objects.select_related("application", "interview", "owner")
+        .filter(pk=pk, owner_id=owner_id)
+        .first()
+    )
+    if followup is None:
+        return _link_problem(request, "gone", status=404)
+    if request.user.is_authenticated and request.user.pk != owner_id:
+        # Someone else's reminder, opened while logged in as another user: act for nobody.
+        return _link_problem(request, "other_account", status=404)
+
+    with _as_owner(request, followup.owner):
+        context = {"followup": followup, "action": action}
+        if not followup.is_open:
+            return render(request, "followups/link_closed.html", context)
+        if request.method == "POST":
+            context["message"] = _LINK_ACTIONS[action](followup)
+            return render(request, "followups/link_result.html", context)
+        return render(request, "followups/link_confirm.html", context)
+
+
+# CSRF-exempt on purpose, and only this view: RFC 8058 one-click unsubscribe has the mail client
+# POST "List-Unsubscribe=One-Click" to this URL with no cookies and no form, so there is no CSRF
+# token to send. What CSRF protection would add is already here: the URL holds a signed token
+# that only the recipient's email contains, so another site cannot forge the request for a user,
+# and the worst it could do is turn reminder emails off, which the preferences page undoes.
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user_id = links.read_unsubscribe_token(token)
+    except links.LinkInvalid:
+        return _link_problem(request, "invalid", status=400)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return _link_problem(request, "gone_account", status=404)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        return _link_problem(request, "other_account", status=404)
+
+    with _as_owner(request, user):
+        if request.method == "POST":
+            if user.reminders_enabled:
+                user.reminders_enabled = False
+                user.save(update_fields=["reminders_enabled"])
+            return render(request, "followups/unsubscribe_done.html", {"account": user})
+        return render(request, "followups/unsubscribe_confirm.html", {"account": user})
