@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "language", "time_zone", "country", "is_staff"]
+    list_filter = ["is_staff", "is_active", "language", "reminders_enabled"]
+    search_fields = ["email", "display_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "language", "time_zone", "country"]}),
+        (
+            _("Follow-ups"),
+            {
+                "fields": [
+                    "reminders_enabled",
+                    ("thank_you_enabled", "thank_you_delay_minutes"),
+                    ("call_enabled", "call_delay_business_days", "call_time"),
+                    "feedback_enabled",
+                    ("quiet_hours_start", "quiet_hours_end"),
+                ]
+            },
+        ),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

@@ -1,0 +1,74 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def preferences_data(**overrides):
+    data = {
+        "display_name": "Alice Example",
+        "language": "fi",
+        "time_zone": "America/New_York",
+        "country": "US",
+        "reminders_enabled": "on",
+        "thank_you_enabled": "on",
+        "thank_you_delay_minutes": "90",
+        "call_enabled": "on",
+        "call_delay_business_days": "4",
+        "call_time": "09:30",
+        "feedback_enabled": "on",
+        "quiet_hours_start": "22:00",
+        "quiet_hours_end": "07:00",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_preferences_are_saved(alice_client, alice):
+    response = alice_client.post(reverse("preferences"), preferences_data())
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.time_zone == "America/New_York"
+    assert alice.country == "US"
+    assert alice.language == "fi"
+    assert alice.call_time == datetime.time(9, 30)
+    assert alice.thank_you_delay_minutes == 90
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("time_zone", "Mars/Olympus_Mons"),
+        ("country", "XX"),
+        ("thank_you_delay_minutes", "5000"),
+        ("call_delay_business_days", "0"),
+        ("call_time", "25:00"),
+    ],
+)
+def test_invalid_preference_is_refused_next_to_the_field(alice_client, alice, field, value):
+    response = alice_client.post(reverse("preferences"), preferences_data(**{field: value}))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    alice.refresh_from_db()
+    assert alice.time_zone == "Europe/Helsinki"
+
+
+def test_site_speaks_the_language_the_user_chose(alice_client, alice):
+    alice.language = "fi"
+    alice.save()
+    response = alice_client.get(reverse("preferences"), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="fi">' in response.content.decode()
+
+
+def test_anonymous_visitor_gets_the_browser_language(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fi")
+    assert '<html lang="fi">' in response.content.decode()
+
+
+def test_anonymous_visitor_can_switch_language(client):
+    response = client.post(reverse("set_language"), {"language": "fi", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert client.get(reverse("login")).content.decode().count('<html lang="fi">') == 1
