@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "accounts",
     "applications",
     "followups",
+    "drafts",
 ]
 
 MIDDLEWARE = [

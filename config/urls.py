@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("followups/", include("followups.urls")),
+    path("drafts/", include("drafts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("applications.urls")),
 ]
