@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "applications",
     "followups",
     "drafts",
+    "exports",
+    "insights",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("followups/", include("followups.urls")),
     path("drafts/", include("drafts.urls")),
+    path("data/", include("exports.urls")),
+    path("insights/", include("insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("applications.urls")),
 ]
