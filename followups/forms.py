@@ -13,9 +13,13 @@ class FollowupFilterForm(forms.Form):
         label=_("State"),
         required=False,
         choices=[(STATE_OPEN, _("To do (open)")), (STATE_ALL, _("All states")), *State.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def selected_states(self) -> list[str] | None:

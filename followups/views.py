@@ -86,7 +86,12 @@ def _act(request: HttpRequest, pk: int, action: Callable[[Followup], str]) -> Ht
             % {"state": followup.get_state_display()},
         )
     else:
-        messages.success(request, action(followup))
+        try:
+            messages.success(request, action(followup))
+        except services.FollowupActionError as exc:
+            # A rule of the follow-up engine said no (a call already waiting, say); its
+            # message is written for the user.
+            messages.error(request, str(exc))
     return _redirect_back(request, followup)
 
 
@@ -96,8 +101,8 @@ def _mark_done(followup: Followup) -> str:
 
 
 def _snooze(followup: Followup) -> str:
+    # The service updates `followup` in place, new due time included.
     services.followup_snooze(followup=followup, days=SNOOZE_DAYS)
-    followup.refresh_from_db()
     return _("Snoozed: %(followup)s is now due %(due)s.") % {
         "followup": _describe(followup),
         "due": _short_datetime(followup.due_at),
@@ -188,7 +193,11 @@ def signed_action(request: HttpRequest, pk: int, action: str, token: str) -> Htt
         if not followup.is_open:
             return render(request, "followups/link_closed.html", context)
         if request.method == "POST":
-            context["message"] = _LINK_ACTIONS[action](followup)
+            try:
+                context["message"] = _LINK_ACTIONS[action](followup)
+            except services.FollowupActionError as exc:
+                context["error"] = str(exc)
+                return render(request, "followups/link_result.html", context, status=409)
             return render(request, "followups/link_result.html", context)
         return render(request, "followups/link_confirm.html", context)
 
