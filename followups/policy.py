@@ -1,0 +1,241 @@
+"""When each follow-up is due: the timing rules of Seuranta as pure functions.
+
+Interview times and preferences go in, UTC datetimes come out. Nothing here reads the database
+or the clock; callers pass `now` where it matters, so every rule can be tested with plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+DEFAULT_TIME_ZONE = "Europe/Helsinki"
+THANK_YOU_MAX_DELAY = timedelta(hours=24)
+# Give the interviewer time to answer: no second nudge about the same request within this gap.
+FEEDBACK_NUDGE_GAP = timedelta(days=7)
+# A thank-you note sent days later reads as an afterthought; such a reminder is skipped instead.
+STALE_THANK_YOU_AFTER = timedelta(days=3)
+KINDS = frozenset({"thank_you", "call", "feedback"})
+
+_SATURDAY_AND_SUNDAY = frozenset({5, 6})
+
+
+@dataclass(frozen=True)
+class Preferences:
+    time_zone: str = DEFAULT_TIME_ZONE
+    country: str = "FI"
+    thank_you_delay: timedelta = timedelta(hours=2)
+    call_delay_business_days: int = 3
+    call_time: time = time(10, 0)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    thank_you_enabled: bool = True
+    call_enabled: bool = True
+    feedback_enabled: bool = True
+
+    @classmethod
+    def from_user(cls, user: Any) -> Preferences:
+        """Preferences from any object with the user's preference fields; missing ones default."""
+        defaults = cls()
+
+        def pick(attr: str, default: Any) -> Any:
+            value = getattr(user, attr, None)
+            return default if value is None else value
+
+        minutes = getattr(user, "thank_you_delay_minutes", None)
+        return cls(
+            time_zone=pick("time_zone", defaults.time_zone),
+            country=pick("country", defaults.country),
+            thank_you_delay=(
+                defaults.thank_you_delay if minutes is None else timedelta(minutes=minutes)
+            ),
+            call_delay_business_days=pick(
+                "call_delay_business_days", defaults.call_delay_business_days
+            ),
+            call_time=pick("call_time", defaults.call_time),
+            quiet_start=pick("quiet_hours_start", defaults.quiet_start),
+            quiet_end=pick("quiet_hours_end", defaults.quiet_end),
+            thank_you_enabled=pick("thank_you_enabled", defaults.thank_you_enabled),
+            call_enabled=pick("call_enabled", defaults.call_enabled),
+            feedback_enabled=pick("feedback_enabled", defaults.feedback_enabled),
+        )
+
+
+# --- Business days -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _calendar(country: str, year: int) -> tuple[frozenset[date], frozenset[int]]:
+    """(public holidays, weekend weekdays) of a country for one year."""
+    try:
+        table = holidays.country_holidays(country, years=year)
+    except NotImplementedError:
+        # A country the holidays package does not know must not stop reminders: weekends only.
+        return frozenset(), _SATURDAY_AND_SUNDAY
+    # The weekend is the country's own (Friday and Saturday in Israel, for one).
+    return frozenset(table), frozenset(getattr(table, "weekend", _SATURDAY_AND_SUNDAY))
+
+
+def is_business_day(day: date, country: str) -> bool:
+    days_off, weekend = _calendar((country or "").strip().upper(), day.year)
+    return day.weekday() not in weekend and day not in days_off
+
+
+def next_business_day_on_or_after(day: date, country: str) -> date:
+    while not is_business_day(day, country):
+        day += timedelta(days=1)
+    return day
+
+
+def add_business_days(day: date, n: int, country: str) -> date:
+    """The n-th business day after `day`; for n < 1, the first business day on or after it."""
+    if n < 1:
+        return next_business_day_on_or_after(day, country)
+    remaining = n
+    while remaining:
+        day += timedelta(days=1)
+        if is_business_day(day, country):
+            remaining -= 1
+    return day
+
+
+# --- Time zones and quiet hours ------------------------------------------------------------------
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        # A stale or mistyped zone name must not stop reminders; fall back to the product default.
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def _utc(moment: datetime) -> datetime:
+    # A naive datetime would silently be read as the server's local time; refuse it instead.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware datetime, got {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def _local(day: date, wall: time, tz: ZoneInfo, fold: int = 0) -> datetime:
+    """The UTC instant of a wall-clock time on a local date.
+
+    An ambiguous time (the repeated autumn hour) takes its first occurrence (fold=0). A time in
+    the spring-forward gap does not exist; with fold=0 it is read with the offset in force before
+    the change, so the UTC round trip moves it forward by the length of the gap (02:30 becomes
+    03:30 in New York), the same choice java.time makes.
+    """
+    naive = wall.replace(tzinfo=None, fold=fold)
+    return datetime.combine(day, naive, tzinfo=tz).astimezone(UTC)
+
+
+def _quiet_period(local: datetime, prefs: Preferences) -> tuple[date, date] | None:
+    """The local (start date, end date) of the quiet hours containing `local`, or None."""
+    start, end, clock, today = prefs.quiet_start, prefs.quiet_end, local.time(), local.date()
+    if start == end:
+        return None
+    if start < end:
+        return (today, today) if start <= clock < end else None
+    if clock >= start:
+        return today, today + timedelta(days=1)
+    if clock < end:
+        return today - timedelta(days=1), today
+    return None
+
+
+def out_of_quiet_hours(moment: datetime, prefs: Preferences) -> datetime:
+    """`moment` in UTC, moved to the end of the quiet hours if it falls inside them."""
+    moment = _utc(moment)
+    tz = _zone(prefs.time_zone)
+    period = _quiet_period(moment.astimezone(tz), prefs)
+    if period is None:
+        return moment
+    end = _local(period[1], prefs.quiet_end, tz)
+    if end <= moment:
+        # The quiet hours end inside the repeated autumn hour and `moment` is in its second
+        # pass: the first occurrence is already behind it, the second one is the real end.
+        end = _local(period[1], prefs.quiet_end, tz, fold=1)
+    return end
+
+
+# --- Due times -----------------------------------------------------------------------------------
+
+
+def thank_you_due(interview_end: datetime, prefs: Preferences) -> datetime:
+    """Interview end + the delay (capped at 24 h), out of quiet hours, always within 24 h.
+
+    Any day will do: a thank-you note is not a business-day matter.
+    """
+    end = _utc(interview_end)
+    latest = end + THANK_YOU_MAX_DELAY
+    due = end + min(max(prefs.thank_you_delay, timedelta(0)), THANK_YOU_MAX_DELAY)
+    moved = out_of_quiet_hours(due, prefs)
+    if moved <= latest:
+        return moved
+    # Waiting for the quiet hours to end would break the 24-hour promise, so the reminder comes
+    # one minute before they begin instead: an evening nudge beats a note that arrives late.
+    tz = _zone(prefs.time_zone)
+    period = _quiet_period(due.astimezone(tz), prefs)
+    assert period is not None  # only a moment inside quiet hours gets moved
+    before_quiet = _local(period[0], prefs.quiet_start, tz) - timedelta(minutes=1)
+    if before_quiet > end:
+        return before_quiet
+    # The quiet hours cover (nearly) the whole day after the interview, leaving no quiet-free
+    # moment after it: the 24-hour promise wins and the plain delayed time stands.
+    return due
+
+
+def _business_moment(day: date, prefs: Preferences) -> datetime:
+    """`call_time` on `day`, out of quiet hours, still on a business day."""
+    tz = _zone(prefs.time_zone)
+    moment = out_of_quiet_hours(_local(day, prefs.call_time, tz), prefs)
+    local = moment.astimezone(tz)
+    if is_business_day(local.date(), prefs.country):
+        return moment
+    # Quiet hours pushed the moment past midnight onto a weekend or holiday. Keep it simple:
+    # same wall-clock time (the end of the quiet hours) on the next business day.
+    return _local(next_business_day_on_or_after(local.date(), prefs.country), local.time(), tz)
+
+
+def call_due(
+    interview_end: datetime, prefs: Preferences, decision_date: date | None = None
+) -> datetime:
+    """`call_delay_business_days` business days after the interview day, at `call_time` local.
+
+    When the employer named a decision date, the call waits for the first business day after it:
+    calling before they have decided only looks impatient.
+    """
+    tz = _zone(prefs.time_zone)
+    # Count from the date the user lived the interview on, not from the UTC date.
+    interview_day = _utc(interview_end).astimezone(tz).date()
+    day = add_business_days(interview_day, prefs.call_delay_business_days, prefs.country)
+    if decision_date is not None:
+        day = max(day, add_business_days(decision_date, 1, prefs.country))
+    return _business_moment(day, prefs)
+
+
+def feedback_due(outcome_recorded_at: datetime, prefs: Preferences) -> datetime:
+    """The next business day after the outcome was recorded (local date), at `call_time` local."""
+    tz = _zone(prefs.time_zone)
+    recorded_day = _utc(outcome_recorded_at).astimezone(tz).date()
+    return _business_moment(add_business_days(recorded_day, 1, prefs.country), prefs)
+
+
+# --- Lateness ------------------------------------------------------------------------------------
+
+
+def is_stale(kind: str, due_at: datetime, now: datetime) -> bool:
+    """Whether a reminder is too late to be worth sending; only a thank-you goes stale."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown follow-up kind {kind!r}")
+    return kind == "thank_you" and _utc(now) - _utc(due_at) > STALE_THANK_YOU_AFTER
+
+
+def is_overdue(due_at: datetime, now: datetime, grace: timedelta) -> bool:
+    """Whether `now` is more than `grace` past `due_at`."""
+    return _utc(now) - _utc(due_at) > grace
