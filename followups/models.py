@@ -59,6 +59,9 @@ class Followup(models.Model):
     last_error = models.TextField(blank=True)
     notified_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     sent_late = models.BooleanField(default=False)
+    # Set when the user asks to be reminded later: the sync never moves the reminder back
+    # before this, so an unrelated edit of the application cannot undo a snooze.
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     completed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

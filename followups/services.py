@@ -1,16 +1,318 @@
-"""Follow-up workflows. Every change to an application or interview ends in a sync here."""
+"""Follow-up workflows. Every change to an application or interview ends in a sync here.
+
+The sync is a reconciliation, not an event handler: it works out from the application as it is
+now which follow-ups should exist and when, compares that with the rows, and creates, moves or
+cancels rows until they agree. Running it twice, or after an unchanged save, changes nothing, so
+no sequence of user actions (double submits included) can create a duplicate.
+
+Rules the sync keeps:
+- only rows in state `scheduled` are ever moved or cancelled; a reminder already sent, done,
+  skipped or failed stays as it is;
+- a row that is wanted again after being cancelled (an interview un-cancelled, a status set back)
+  is re-opened rather than created anew, so an interview has one thank-you and one call row and an
+  application one feedback row, cancelled ones included (only a deleted interview leaves its
+  cancelled rows behind, detached);
+- a follow-up that would already be too late to act on when it is created or moved (logging an
+  interview from last month) is recorded as `skipped`, with the reason, instead of being sent.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
+from followups import policy
+from followups.models import OPEN_STATES, Followup, Kind, State
+
+log = logging.getLogger(__name__)
+
+# The seed says to call a few days to a week after the interview. A call reminder that would
+# already be two weeks late when it is created (an interview logged long after the fact) is of
+# no use; it is recorded as skipped. The dispatcher never skips a call: after downtime a late
+# call reminder is still worth sending.
+STALE_CALL_AFTER = datetime.timedelta(days=14)
+
+# Stored in last_error, shown to the user next to the skipped follow-up.
+STALE_THANK_YOU_REASON = "Skipped: a thank-you note this long after the interview would read oddly."
+STALE_CALL_REASON = "Skipped: the interview was too long ago for a follow-up call."
+
+# Statuses in which nothing more is asked of the user (they ended it, or the employer went quiet).
+ENDED_STATUSES = {Status.WITHDRAWN, Status.NO_RESPONSE}
+
+SNOOZE_MAX_DAYS = 30
 
 
-def followups_sync_application(*, application) -> None:
+class FollowupActionError(ValueError):
+    """A user action that does not apply to the follow-up in its current state.
+
+    The message is translated and meant for the user.
+    """
+
+
+# --- Sync ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    kind: str
+    interview_id: int | None
+    due_at: datetime.datetime
+
+
+def _key(kind: str, interview_id: int | None) -> tuple[str, int | None]:
+    # A feedback request belongs to the application; the interview it points at is only context.
+    return (kind, None if kind == Kind.FEEDBACK else interview_id)
+
+
+def _wanted(
+    application: Application, interviews: list[Interview], prefs: policy.Preferences
+) -> dict[tuple[str, int | None], _Wanted]:
+    """The follow-ups the application should have now, by (kind, interview)."""
+    wanted: dict[tuple[str, int | None], _Wanted] = {}
+    if application.status in ENDED_STATUSES:
+        return wanted
+    if prefs.thank_you_enabled:
+        for interview in interviews:
+            due = policy.thank_you_due(interview.ends_at, prefs)
+            wanted[_key(Kind.THANK_YOU, interview.pk)] = _Wanted(Kind.THANK_YOU, interview.pk, due)
+    latest = interviews[-1] if interviews else None
+    final = application.status in FINAL_OUTCOME_STATUSES
+    if latest is not None and not final and prefs.call_enabled:
+        # One call per round, and only the latest round's call waits: a later interview
+        # replaces the pending call of an earlier one.
+        due = policy.call_due(latest.ends_at, prefs, application.decision_expected_on)
+        wanted[_key(Kind.CALL, latest.pk)] = _Wanted(Kind.CALL, latest.pk, due)
+    if final and prefs.feedback_enabled:
+        due = policy.feedback_due(application.status_changed_at, prefs)
+        wanted[_key(Kind.FEEDBACK, None)] = _Wanted(
+            Kind.FEEDBACK, latest.pk if latest else None, due
+        )
+    return wanted
+
+
+def _stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -> str:
+    if policy.is_stale(kind, due_at, now):
+        return STALE_THANK_YOU_REASON
+    if kind == Kind.CALL and now - due_at > STALE_CALL_AFTER:
+        return STALE_CALL_REASON
+    return ""
+
+
+def _schedule(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> None:
+    """Put a new, moved or re-opened row at due_at (or skip it if that is already too late)."""
+    row.due_at = due_at
+    row.next_attempt_at = due_at
+    row.attempts = 0
+    row.sent_late = False
+    reason = _stale_reason(row.kind, due_at, now)
+    if reason:
+        row.state = State.SKIPPED
+        row.last_error = reason
+        row.completed_at = now
+    else:
+        row.state = State.SCHEDULED
+        row.last_error = ""
+        row.completed_at = None
+
+
+def _reconcile(application_id: int, now: datetime.datetime) -> None:
+    # The lock serialises every sync of one application (two browser tabs, a double submit):
+    # the second waits, then sees the first one's rows and has nothing left to do.
+    application = Application.objects.select_for_update().get(pk=application_id)
+    prefs = policy.Preferences.from_user(application.owner)
+    interviews = list(
+        Interview.objects.filter(application=application, cancelled=False).order_by(
+            "starts_at", "id"
+        )
+    )
+    rows = list(Followup.objects.filter(application=application).order_by("id"))
+    wanted = _wanted(application, interviews, prefs)
+
+    # Cancel first, so that a replaced call is out of the way before its successor is created
+    # (the database allows one pending call per application).
+    cancel_ids = [
+        row.pk
+        for row in rows
+        if row.state == State.SCHEDULED and _key(row.kind, row.interview_id) not in wanted
+    ]
+    if cancel_ids:
+        Followup.objects.filter(pk__in=cancel_ids, state=State.SCHEDULED).update(
+            state=State.CANCELLED, completed_at=now, updated_at=now
+        )
+        for row in rows:
+            if row.pk in cancel_ids:
+                row.state = State.CANCELLED
+
+    for key, want in wanted.items():
+        mine = [row for row in rows if _key(row.kind, row.interview_id) == key]
+        live = [row for row in mine if row.state != State.CANCELLED]
+        if live:
+            row = live[0]
+            if row.state != State.SCHEDULED:
+                continue  # Sent, done, skipped or failed: never re-opened by a data change.
+            due = max(want.due_at, row.snoozed_until) if row.snoozed_until else want.due_at
+            if row.due_at == due and row.interview_id == want.interview_id:
+                continue
+            if row.due_at != due:
+                _schedule(row, due, now)
+            row.interview_id = want.interview_id
+            row.save(
+                update_fields=[
+                    "due_at",
+                    "next_attempt_at",
+                    "attempts",
+                    "sent_late",
+                    "state",
+                    "last_error",
+                    "completed_at",
+                    "interview",
+                    "updated_at",
+                ]
+            )
+        elif mine:
+            row = mine[-1]
+            row.interview_id = want.interview_id
+            row.snoozed_until = None
+            row.claimed_until = None
+            row.claim_token = None
+            row.notified_at = None
+            _schedule(row, want.due_at, now)
+            row.save()
+        else:
+            row = Followup(
+                owner_id=application.owner_id,
+                application=application,
+                interview_id=want.interview_id,
+                kind=want.kind,
+            )
+            _schedule(row, want.due_at, now)
+            row.save()
+
+
+def _sync_application_id(application_id: int) -> None:
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            _reconcile(application_id, now)
+        return
+    except IntegrityError:
+        # Only reachable when something wrote follow-ups without the application lock. The
+        # constraints kept the data right; try once more against what is there now.
+        log.warning("Follow-up sync of application %s hit a constraint; retrying", application_id)
+    try:
+        with transaction.atomic():
+            _reconcile(application_id, now)
+    except IntegrityError:
+        # Never turn a user's save into a 500 over a reminder: the next sync puts it right.
+        log.exception("Follow-up sync of application %s failed twice", application_id)
+
+
+@transaction.atomic
+def followups_sync_application(*, application: Application) -> None:
     """Bring the application's follow-ups in step with its interviews and status.
 
     Idempotent: calling it twice, or after an unchanged save, changes nothing.
     """
-    # Filled in by the follow-up engine (issue 3).
-    return None
+    _sync_application_id(application.pk)
 
 
+@transaction.atomic
 def followups_resync_user(*, user) -> None:
-    """Recompute the pending follow-ups of every open application after a preference change."""
-    # Filled in by the follow-up engine (issue 3).
-    return None
+    """Recompute the pending follow-ups of every application after a preference change."""
+    for application_id in Application.objects.filter(owner=user).values_list("pk", flat=True):
+        _sync_application_id(application_id)
+
+
+# --- User actions --------------------------------------------------------------------------------
+
+
+_CLOSE_FIELDS = ["state", "completed_at", "claimed_until", "claim_token", "updated_at"]
+
+
+def _lock(followup: Followup) -> Followup:
+    # Same lock order as the sync (application, then its follow-ups), so the two cannot deadlock.
+    Application.objects.select_for_update().filter(pk=followup.application_id).first()
+    return Followup.objects.select_for_update().select_related("owner").get(pk=followup.pk)
+
+
+def _refresh(followup: Followup, fresh: Followup) -> Followup:
+    # The caller's instance shows the result too.
+    for field in fresh._meta.concrete_fields:
+        setattr(followup, field.attname, getattr(fresh, field.attname))
+    return followup
+
+
+@transaction.atomic
+def followup_mark_done(*, followup: Followup) -> Followup:
+    """The user did it: close the follow-up (also before its reminder, which then never goes)."""
+    row = _lock(followup)
+    if row.state == State.CANCELLED:
+        raise FollowupActionError(_("This follow-up was cancelled and cannot be marked done."))
+    if row.state != State.DONE:
+        # A skipped follow-up may still be marked done: the user changed their mind and did it.
+        row.state = State.DONE
+        row.completed_at = timezone.now()
+        row.claimed_until = None
+        row.claim_token = None
+        row.save(update_fields=_CLOSE_FIELDS)
+    return _refresh(followup, row)
+
+
+@transaction.atomic
+def followup_skip(*, followup: Followup) -> Followup:
+    """The user will not do it: close the follow-up without a reminder."""
+    row = _lock(followup)
+    if row.state == State.SKIPPED:
+        return _refresh(followup, row)
+    if row.state not in OPEN_STATES:
+        raise FollowupActionError(_("This follow-up is already closed."))
+    row.state = State.SKIPPED
+    row.completed_at = timezone.now()
+    row.claimed_until = None
+    row.claim_token = None
+    row.save(update_fields=_CLOSE_FIELDS)
+    return _refresh(followup, row)
+
+
+@transaction.atomic
+def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
+    """Remind again `days` days later (out of quiet hours).
+
+    The one case in which a second reminder for the same action is sent: the user asked for it.
+    The new time counts from now, or from the due time if that is still ahead.
+    """
+    if not 1 <= days <= SNOOZE_MAX_DAYS:
+        raise FollowupActionError(_("Snooze for 1 to %(max)d days.") % {"max": SNOOZE_MAX_DAYS})
+    row = _lock(followup)
+    if row.state not in OPEN_STATES:
+        raise FollowupActionError(_("This follow-up is already closed."))
+    if (
+        row.kind == Kind.CALL
+        and row.state != State.SCHEDULED
+        and Followup.objects.filter(
+            application_id=row.application_id, kind=Kind.CALL, state=State.SCHEDULED
+        ).exists()
+    ):
+        # A later interview's call is already waiting; one call reminder at a time.
+        raise FollowupActionError(
+            _("A call about a later interview is already scheduled for this application.")
+        )
+    now = timezone.now()
+    prefs = policy.Preferences.from_user(row.owner)
+    due = policy.out_of_quiet_hours(max(now, row.due_at) + datetime.timedelta(days=days), prefs)
+    row.state = State.SCHEDULED
+    row.due_at = due
+    row.next_attempt_at = due
+    row.snoozed_until = due
+    row.attempts = 0
+    row.last_error = ""
+    row.sent_late = False
+    row.claimed_until = None
+    row.claim_token = None
+    row.completed_at = None
+    row.save()
+    return _refresh(followup, row)

@@ -13,6 +13,7 @@ from applications.models import (
     Status,
     StatusChange,
 )
+from followups.models import Followup, Kind, State
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 PASSWORD = "correct-horse-battery-staple"
@@ -93,3 +94,18 @@ class FeedbackEntryFactory(factory.django.DjangoModelFactory):
     from_whom = "Recruiter"
     text = "Strong technical answers; say more about teamwork."
     constructive = True
+
+
+class FollowupFactory(factory.django.DjangoModelFactory):
+    """A follow-up as the sync would make it; due now unless told otherwise."""
+
+    class Meta:
+        model = Followup
+
+    application = factory.SubFactory(ApplicationFactory)
+    owner = factory.SelfAttribute("application.owner")
+    interview = None
+    kind = Kind.FEEDBACK
+    state = State.SCHEDULED
+    due_at = factory.LazyFunction(timezone.now)
+    next_attempt_at = factory.SelfAttribute("due_at")
