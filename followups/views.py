@@ -146,7 +146,7 @@ def followup_skip(request: HttpRequest, pk: int) -> HttpResponse:
 _LINK_ACTIONS: dict[str, Callable[[Followup], str]] = {"done": _mark_done, "snooze": _snooze}
 
 
-def _as_owner(request: HttpRequest, owner) -> ExitStack:
+def _as_owner(owner) -> ExitStack:
     """Show the page in the owner's time zone and language, as their reminder email was.
 
     Someone opening the link without a session would otherwise get UTC times.
@@ -188,7 +188,7 @@ def signed_action(request: HttpRequest, pk: int, action: str, token: str) -> Htt
         # Someone else's reminder, opened while logged in as another user: act for nobody.
         return _link_problem(request, "other_account", status=404)
 
-    with _as_owner(request, followup.owner):
+    with _as_owner(followup.owner):
         context = {"followup": followup, "action": action}
         if not followup.is_open:
             return render(request, "followups/link_closed.html", context)
@@ -221,7 +221,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated and request.user.pk != user.pk:
         return _link_problem(request, "other_account", status=404)
 
-    with _as_owner(request, user):
+    with _as_owner(user):
         if request.method == "POST":
             if user.reminders_enabled:
                 user.reminders_enabled = False

@@ -4,6 +4,7 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+import html5lib
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -345,3 +346,17 @@ def test_signed_link_pages_need_no_login(client, alice):
         response = client.get(path_of(url))
         # 200 rather than a redirect to the log-in page.
         assert response.status_code == 200, url
+
+
+def test_link_pages_are_valid_html(client, alice, time_machine):
+    followup = make_followup(alice)
+    pages = [
+        client.get(path_of(links.action_url(followup, "snooze"))),
+        client.get(path_of(links.unsubscribe_url(alice))),
+        client.post(path_of(links.unsubscribe_url(alice))),
+        client.get("/followups/link/1/done/garbage/"),
+        client.post(path_of(links.action_url(followup, "done"))),
+        client.get(path_of(links.action_url(followup, "done"))),  # now closed
+    ]
+    for response in pages:
+        html5lib.HTMLParser(strict=True).parse(response.content)
