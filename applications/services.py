@@ -189,3 +189,115 @@ def _apply_outcome(interview: Interview) -> None:
         )
     ):
         application_set_status(application=application, status=target)
+
+
+def _interviewers_with_new(
+    *, owner, company: str, interviewers, name: str, email: str, phone: str
+) -> list[Contact]:
+    """The chosen contacts plus the one typed into the interviewer fields, found or created."""
+    interviewers = list(interviewers)
+    if any(contact.owner_id != owner.pk for contact in interviewers):
+        raise ValueError("An interviewer must be one of the owner's contacts.")
+    if name:
+        contact = contact_find_or_create(
+            owner=owner, name=name, email=email, phone=phone, company=company
+        )
+        if contact not in interviewers:
+            interviewers.append(contact)
+    return interviewers
+
+
+@transaction.atomic
+def interview_log(
+    *,
+    owner,
+    application: Application | None = None,
+    company: str = "",
+    position: str = "",
+    interviewers=(),
+    interviewer_name: str = "",
+    interviewer_email: str = "",
+    interviewer_phone: str = "",
+    **fields,
+) -> Interview:
+    """Log an interview in one step, creating its application and interviewer when needed.
+
+    Without an application, one is created from company and position (the dashboard's quick
+    path). All or nothing: if any part fails, no application, contact or interview remains.
+    """
+    if application is None:
+        application = application_create(
+            owner=owner, company=company.strip(), position=position.strip()
+        )
+    elif application.owner_id != owner.pk:
+        raise ValueError("The application belongs to another user.")
+    interviewers = _interviewers_with_new(
+        owner=owner,
+        company=application.company,
+        interviewers=interviewers,
+        name=interviewer_name,
+        email=interviewer_email,
+        phone=interviewer_phone,
+    )
+    return interview_create(application=application, interviewers=interviewers, **fields)
+
+
+@transaction.atomic
+def interview_edit(
+    *,
+    interview: Interview,
+    interviewers=(),
+    interviewer_name: str = "",
+    interviewer_email: str = "",
+    interviewer_phone: str = "",
+    **fields,
+) -> Interview:
+    """Save an edited interview; a typed interviewer is found or created as in interview_log."""
+    interviewers = _interviewers_with_new(
+        owner=interview.owner,
+        company=interview.application.company,
+        interviewers=interviewers,
+        name=interviewer_name,
+        email=interviewer_email,
+        phone=interviewer_phone,
+    )
+    return interview_update(interview=interview, interviewers=interviewers, **fields)
+
+
+@transaction.atomic
+def bank_question_move(*, question: BankQuestion, offset: int) -> None:
+    """Move a question of the bank one place up (-1) or down (+1), renumbering the bank."""
+    questions = list(BankQuestion.objects.filter(owner=question.owner).order_by("position", "id"))
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    target = index + offset
+    if not 0 <= target < len(questions):
+        return
+    questions[index], questions[target] = questions[target], questions[index]
+    for position, item in enumerate(questions):
+        item.position = position
+    BankQuestion.objects.bulk_update(questions, ["position"])
+
+
+def bank_question_add(*, owner, question: str) -> BankQuestion:
+    last = BankQuestion.objects.filter(owner=owner).order_by("-position").first()
+    return BankQuestion.objects.create(
+        owner=owner, question=question, position=(last.position + 1) if last else 0
+    )
+
+
+@transaction.atomic
+def application_delete(*, application: Application) -> None:
+    """Delete an application with its interviews, timeline, feedback and follow-ups."""
+    application.delete()
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact) -> None:
+    """Delete a contact; the interviews they took part in stay, without them."""
+    application_ids = set(
+        Interview.objects.filter(interviewers=contact).values_list("application_id", flat=True)
+    )
+    contact.delete()
+    # Drafts name the interviewer: the follow-ups of those applications must not name this one.
+    for application in Application.objects.filter(pk__in=application_ids):
+        followups_sync_application(application=application)

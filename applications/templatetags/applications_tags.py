@@ -1,0 +1,58 @@
+"""Template filters for application pages: salaries and status badges."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from applications.models import SalaryPeriod, Status
+
+register = template.Library()
+
+# Symbols for the currencies people here use most; any other code is shown as typed.
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+STATUS_BADGES = {
+    Status.SAVED: "text-bg-light border",
+    Status.APPLIED: "text-bg-primary",
+    Status.INTERVIEWING: "text-bg-info",
+    Status.OFFER: "text-bg-warning",
+    Status.ACCEPTED: "text-bg-success",
+    Status.REJECTED: "text-bg-secondary",
+    Status.WITHDRAWN: "text-bg-secondary",
+    Status.NO_RESPONSE: "text-bg-secondary",
+}
+
+
+def format_salary(amount: Decimal | None, currency: str, period: str) -> str:
+    """ "2 600 €/month" in Finnish, "2,600 €/month" in English: grouping follows the language."""
+    if amount is None:
+        return ""
+    decimals = 0 if amount == amount.to_integral_value() else 2
+    number = formats.number_format(amount, decimal_pos=decimals, force_grouping=True)
+    values = {"amount": number, "currency": CURRENCY_SYMBOLS.get(currency, currency)}
+    if period == SalaryPeriod.YEAR:
+        return _("%(amount)s %(currency)s/year") % values
+    return _("%(amount)s %(currency)s/month") % values
+
+
+@register.filter
+def salary(application, which: str) -> str:
+    """`{{ application|salary:"expected" }}` or `{{ application|salary:"offered" }}`.
+
+    Returns plain text, so the template still escapes the user's currency code.
+    """
+    if which not in ("expected", "offered"):
+        raise template.TemplateSyntaxError(f"salary: unknown salary {which!r}")
+    return format_salary(
+        getattr(application, f"{which}_salary"),
+        getattr(application, f"{which}_salary_currency"),
+        getattr(application, f"{which}_salary_period"),
+    )
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """Bootstrap classes for a status badge; the text-bg-* pairs keep readable contrast."""
+    return STATUS_BADGES.get(status, "text-bg-secondary")

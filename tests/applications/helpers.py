@@ -1,0 +1,102 @@
+"""Shared data builders and page checks for the application-page tests."""
+
+import re
+from html import unescape
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import BankQuestion, PrepItem
+
+
+def application_data(**overrides) -> dict:
+    """A valid POST for the application form."""
+    data = {
+        "company": "Acme Oy",
+        "position": "Backend Developer",
+        "status": "applied",
+        "posting_url": "https://jobs.acme.example/123",
+        "location": "Helsinki",
+        "source": "LinkedIn",
+        "applied_on": "2026-03-01",
+        "decision_expected_on": "2026-03-20",
+        "expected_salary": "2600",
+        "expected_salary_currency": "EUR",
+        "expected_salary_period": "month",
+        "offered_salary": "",
+        "offered_salary_currency": "EUR",
+        "offered_salary_period": "month",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def interview_data(**overrides) -> dict:
+    """A valid POST for the interview form (an application or company+position still needed)."""
+    data = {
+        "starts_at": "2026-03-10T10:00",
+        "duration_minutes": "60",
+        "kind": "video",
+        "location": "https://meet.example/abc",
+        "interviewer_name": "",
+        "interviewer_email": "",
+        "interviewer_phone": "",
+        "preparation_notes": "",
+        "reflection": "",
+        "outcome": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def add_prep_items(interview, questions=("Why this job?", "Your weaknesses?")) -> list[PrepItem]:
+    return [
+        PrepItem.objects.create(
+            owner=interview.owner, interview=interview, question=question, position=i
+        )
+        for i, question in enumerate(questions)
+    ]
+
+
+def add_bank(user, questions=("Why this job?", "Your weaknesses?", "Salary?")):
+    return [
+        BankQuestion.objects.create(owner=user, question=question, position=i)
+        for i, question in enumerate(questions)
+    ]
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def field_error(response, field: str) -> list[str]:
+    """The errors the page shows for one field of its form."""
+    return list(response.context["form"].errors.get(field, []))
+
+
+def shown_errors(response, field: str, prefix: str = "id_") -> list[str]:
+    """The error messages the page renders next to one field (in its crispy field block)."""
+    html = response.content.decode()
+    found = re.findall(
+        rf'<p id="error_\d+_{re.escape(prefix + field)}"><strong>(.*?)</strong></p>', html, re.S
+    )
+    return [unescape(message) for message in found]
+
+
+def assert_error_next_to(response, field: str, fragment: str) -> None:
+    assert response.status_code == 200, response.status_code
+    messages = shown_errors(response, field)
+    assert any(fragment in message for message in messages), (field, messages)
+
+
+def assert_kept(response, field: str, typed: str) -> None:
+    """The page shows the value as typed in the field's input (escaped, as the browser reads it)."""
+    html = response.content.decode()
+    inputs = re.findall(rf'<input[^>]*name="{re.escape(field)}"[^>]*>', html)
+    values = [unescape(v) for tag in inputs for v in re.findall(r'value="([^"]*)"', tag)]
+    areas = re.findall(rf'<textarea[^>]*name="{re.escape(field)}"[^>]*>\n?(.*?)</textarea>', html, re.S)
+    assert typed in values + [unescape(a) for a in areas], (field, values, areas)
