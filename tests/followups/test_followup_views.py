@@ -367,3 +367,22 @@ def test_application_include_lists_its_followups_with_state(alice, django_assert
     assert "Thank-you note" in html and "Done" in html
     assert "Feedback request" in html and "Scheduled" in html
     assert html.count(">Mark done<") == 1
+
+
+def test_dashboard_page_shows_the_followups_section(alice_client, alice):
+    make_followup(alice, state=State.NOTIFIED, due_at=NOW - datetime.timedelta(days=2))
+    response = alice_client.get(reverse("applications:dashboard"))
+    body = response.content.decode()
+    assert "Follow-ups due" in body
+    assert "Coming up" in body
+    assert ">Overdue<" in body
+    assert_valid_html(response.content)
+
+
+def test_application_page_lists_its_followups(alice_client, alice):
+    followup = make_followup(alice, kind=Kind.THANK_YOU)
+    response = alice_client.get(followup.application.get_absolute_url())
+    body = response.content.decode()
+    assert followup.get_absolute_url() in body
+    assert "Thank-you note" in body
+    assert_valid_html(response.content)
