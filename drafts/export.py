@@ -1,0 +1,136 @@
+"""Drafts leaving Seuranta: .eml, .txt, mailto: links, and a zip of many.
+
+Everything here is plain text: HTML in the user's data stays literal characters. Values that end
+up in a header or a file name are reduced to one line first, because EmailMessage refuses a
+header with a line break (and one must never become a second header).
+"""
+
+from __future__ import annotations
+
+import email.policy
+import io
+import zipfile
+from collections.abc import Iterable
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+
+from drafts.models import Draft, Kind
+from drafts.rendering import one_line
+
+# File names say what a draft is in any UI language, so they use fixed English words.
+_KIND_SLUG = {
+    Kind.THANK_YOU: "thank-you",
+    Kind.FEEDBACK: "feedback-request",
+    Kind.CALL: "call-script",
+}
+_SLUG_MAX = 60
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _message_id_domain() -> str:
+    # make_msgid() would otherwise ask the resolver for this host's name on every export.
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _sender(draft: Draft) -> Address | None:
+    try:
+        return Address(display_name=one_line(draft.owner.display_name), addr_spec=draft.owner.email)
+    except (ValueError, IndexError, TypeError):
+        # An address the email package cannot parse: the mail program fills in From instead.
+        return None
+
+
+def eml_message(draft: Draft, now=None) -> EmailMessage:
+    """The draft as an unsent RFC 5322 message (X-Unsent: 1 makes Outlook open it for editing)."""
+    now = now or timezone.now()
+    message = EmailMessage(policy=email.policy.SMTP)
+    recipient = one_line(draft.recipient)
+    if recipient:
+        message["To"] = recipient
+    sender = _sender(draft)
+    if sender is not None:
+        message["From"] = sender
+    message["Subject"] = one_line(draft.subject)
+    message["Date"] = format_datetime(timezone.localtime(now, draft.owner.tzinfo))
+    message["Message-ID"] = make_msgid(idstring=f"draft{draft.pk}", domain=_message_id_domain())
+    message["X-Unsent"] = "1"
+    # set_content adds MIME-Version and picks a transfer encoding that keeps ä and ö intact.
+    message.set_content(_normalise_newlines(draft.body), charset="utf-8")
+    return message
+
+
+def eml_bytes(draft: Draft, now=None) -> bytes:
+    return eml_message(draft, now).as_bytes()
+
+
+def txt_bytes(draft: Draft) -> bytes:
+    """The subject line, a blank line, and the body, in UTF-8."""
+    text = f"{one_line(draft.subject)}\n\n{_normalise_newlines(draft.body)}"
+    if not text.endswith("\n"):
+        text += "\n"
+    return text.encode("utf-8")
+
+
+def mailto_url(draft: Draft) -> str:
+    """A mailto: link (RFC 6068) that opens the draft in the user's mail program."""
+    recipient = quote(one_line(draft.recipient), safe="@")
+    subject = quote(one_line(draft.subject), safe="")
+    # RFC 6068: line breaks in the body are written as %0D%0A.
+    body = quote(_normalise_newlines(draft.body).replace("\n", "\r\n"), safe="")
+    return f"mailto:{recipient}?subject={subject}&body={body}"
+
+
+def _slug(value: str) -> str:
+    # slugify keeps only ASCII letters, digits and hyphens: no "..", "/", "\\" or control
+    # characters can survive it, so a name never leaves the archive or the download folder.
+    return slugify(one_line(value))[:_SLUG_MAX].strip("-")
+
+
+def file_stem(draft: Draft) -> str:
+    """A readable name without extension, e.g. "acme-oy-feedback-request-2026-03-12"."""
+    when = draft.interview.starts_at if draft.interview_id else draft.created_at
+    day = timezone.localtime(when, draft.owner.tzinfo).date().isoformat()
+    parts = [_slug(draft.application.company), _KIND_SLUG.get(draft.kind, "draft"), day]
+    return "-".join(part for part in parts if part) or "draft"
+
+
+def unique_stems(drafts: Iterable[Draft]) -> list[tuple[Draft, str]]:
+    """Each draft with a file stem no other draft in the batch has (-2, -3 … on clashes)."""
+    taken: set[str] = set()
+    named = []
+    for draft in drafts:
+        stem = base = file_stem(draft)
+        number = 1
+        while stem in taken:
+            number += 1
+            stem = f"{base}-{number}"
+        taken.add(stem)
+        named.append((draft, stem))
+    return named
+
+
+def zip_bytes(drafts: Iterable[Draft], now=None) -> bytes:
+    """One .eml and one .txt per draft, flat at the top of the archive."""
+    now = now or timezone.now()
+    stamp = timezone.localtime(now).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for draft, stem in unique_stems(drafts):
+            for name, data in (
+                (f"{stem}.eml", eml_bytes(draft, now)),
+                (f"{stem}.txt", txt_bytes(draft)),
+            ):
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, data)
+    return buffer.getvalue()
