@@ -1,0 +1,161 @@
+"""CSV exports: the applications (one row each) and the full status history (proof of applying).
+
+Rows are produced by generators over `iterator(chunk_size=…)` with prefetching, so a large account
+streams in a fixed number of queries per chunk and without holding every row in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterator
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from applications.models import Application, SalaryPeriod, Status, StatusChange
+
+CHUNK = 500
+# Excel opens a UTF-8 file as UTF-8 only when it starts with a byte-order mark.
+BOM = "\ufeff"
+# A cell starting with one of these is a formula to a spreadsheet: prefix it with an apostrophe
+# so a company named "=HYPERLINK(…)" stays text. The CSV import strips that apostrophe again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: str) -> str:
+    if value and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _local_date(value: datetime.datetime | None, tz) -> str:
+    return value.astimezone(tz).date().isoformat() if value else ""
+
+
+def _amount(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def application_headers() -> list[str]:
+    return [
+        _("Company"),
+        _("Position"),
+        _("Status"),
+        _("Status changed on"),
+        _("Applied on"),
+        _("Location"),
+        _("Source"),
+        _("Job posting URL"),
+        _("Contacts"),
+        _("Contact emails"),
+        _("Interviews"),
+        _("Expected salary"),
+        _("Expected salary currency"),
+        _("Expected salary period"),
+        _("Offered salary"),
+        _("Offered salary currency"),
+        _("Offered salary period"),
+    ]
+
+
+def _labels(choices) -> dict[str, str]:
+    # Translated now, in the request's language: the rows are produced later, while streaming.
+    return {value: str(label) for value, label in choices}
+
+
+def application_rows(user) -> Iterator[list[str]]:
+    tz = user.tzinfo
+    statuses = _labels(Status.choices)
+    periods = _labels(SalaryPeriod.choices)
+    queryset = (
+        Application.objects.owned_by(user)
+        .annotate(interview_count=Count("interviews", filter=Q(interviews__cancelled=False)))
+        .prefetch_related("contacts")
+        .order_by("applied_on", "company", "id")
+    )
+    return _application_rows(queryset, tz, statuses, periods)
+
+
+def _application_rows(queryset, tz, statuses, periods) -> Iterator[list[str]]:
+    for app in queryset.iterator(chunk_size=CHUNK):
+        contacts = list(app.contacts.all())
+        yield [
+            neutralize(app.company),
+            neutralize(app.position),
+            statuses.get(app.status, app.status),
+            _local_date(app.status_changed_at, tz),
+            app.applied_on.isoformat() if app.applied_on else "",
+            neutralize(app.location),
+            neutralize(app.source),
+            neutralize(app.posting_url),
+            "; ".join(neutralize(c.name) for c in contacts),
+            "; ".join(c.email for c in contacts if c.email),
+            str(app.interview_count),
+            _amount(app.expected_salary),
+            app.expected_salary_currency if app.expected_salary is not None else "",
+            periods.get(app.expected_salary_period, "") if app.expected_salary is not None else "",
+            _amount(app.offered_salary),
+            app.offered_salary_currency if app.offered_salary is not None else "",
+            periods.get(app.offered_salary_period, "") if app.offered_salary is not None else "",
+        ]
+
+
+def history_headers() -> list[str]:
+    return [
+        _("Company"),
+        _("Position"),
+        _("Applied on"),
+        _("Status"),
+        _("Previous status"),
+        _("Date"),
+        _("Time"),
+    ]
+
+
+def history_rows(user) -> Iterator[list[str]]:
+    tz = user.tzinfo
+    statuses = _labels(Status.choices)
+    queryset = (
+        StatusChange.objects.owned_by(user)
+        .order_by("changed_at", "id")
+        .values_list(
+            "application__company",
+            "application__position",
+            "application__applied_on",
+            "status",
+            "previous_status",
+            "changed_at",
+        )
+    )
+    return _history_rows(queryset, tz, statuses)
+
+
+def _history_rows(queryset, tz, statuses) -> Iterator[list[str]]:
+    for company, position, applied_on, status, previous, changed_at in queryset.iterator(
+        chunk_size=CHUNK
+    ):
+        local = changed_at.astimezone(tz)
+        yield [
+            neutralize(company),
+            neutralize(position),
+            applied_on.isoformat() if applied_on else "",
+            statuses.get(status, status),
+            statuses.get(previous, previous),
+            local.date().isoformat(),
+            local.strftime("%H:%M"),
+        ]
+
+
+def csv_lines(headers: list[str], rows: Iterator[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow(row)

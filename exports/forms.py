@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from exports.csv_import import MAX_BYTES, MAX_ROWS, TARGETS
+from exports.json_import import JSON_MAX_BYTES
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Comma, semicolon or tab separated, as Excel, LibreOffice or Google Sheets save it; "
+            "at most %(mb)d MB and %(rows)d rows. The first row names the columns."
+        )
+        % {"mb": MAX_BYTES >> 20, "rows": MAX_ROWS},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+
+class JsonUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Seuranta export (JSON)"),
+        help_text=_(
+            "A file downloaded from “Export” on this or another Seuranta (at most %(mb)d MB)."
+        )
+        % {"mb": JSON_MAX_BYTES >> 20},
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+
+class MappingForm(forms.Form):
+    """One select per field of an application: which column of the file holds it."""
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not imported —"))] + [
+            (str(i), header or _("Column %(n)d") % {"n": i + 1}) for i, header in enumerate(headers)
+        ]
+        for target in TARGETS:
+            self.fields[target.key] = forms.ChoiceField(
+                label=target.label, choices=choices, required=target.required
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        seen: dict[str, str] = {}
+        for key, value in cleaned.items():
+            if value in ("", None):
+                continue
+            if value in seen:
+                self.add_error(key, _("This column is already used for another field."))
+            seen[value] = key
+        return cleaned
+
+    def mapping(self) -> dict[str, int | None]:
+        return {
+            key: (int(value) if value not in ("", None) else None)
+            for key, value in self.cleaned_data.items()
+        }

@@ -1,0 +1,330 @@
+"""Calendar (.ics and the private feed), exports (CSV, JSON) and imports (CSV, JSON).
+
+Views stay thin: building files lives in exports.calendar / csv_export / json_export, reading
+them in csv_import / json_import.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications.models import Interview
+from exports import calendar, csv_export, csv_import, json_export, json_import
+from exports.forms import CsvUploadForm, JsonUploadForm, MappingForm
+from exports.models import CalendarFeed, new_feed_token
+from exports.problems import ImportRefused, Problem
+
+SESSION_UPLOAD = "exports_csv_upload"
+SESSION_MAPPING = "exports_csv_mapping"
+PREVIEW_ROWS = 10
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _get_interview_for_user(request: HttpRequest, pk: int) -> Interview:
+    """The interview with this id if it belongs to the logged-in user; 404 for anyone else."""
+    queryset = (
+        Interview.objects.owned_by(request.user)
+        .select_related("application")
+        .prefetch_related("interviewers")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _stamp() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Overview --------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "exports/index.html", {"csv_form": CsvUploadForm(), "json_form": JsonUploadForm()}
+    )
+
+
+# --- Calendar --------------------------------------------------------------------------------
+
+
+@require_GET
+def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _get_interview_for_user(request, pk)
+    body = calendar.interview_ics(interview, request.user)
+    name = slugify(f"{interview.application.company} {interview.starts_at:%Y-%m-%d}") or "interview"
+    return _attachment(HttpResponse(body, content_type=ICS_TYPE), f"interview-{name}.ics")
+
+
+def _feed_url(feed: CalendarFeed | None) -> str:
+    return settings.SITE_URL + feed.get_absolute_url() if feed else ""
+
+
+@require_GET
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(owner=request.user).first()
+    url = _feed_url(feed)
+    webcal = "webcal://" + url.split("://", 1)[1] if url else ""
+    return render(
+        request,
+        "exports/calendar_feed.html",
+        {"feed": feed, "feed_url": url, "webcal_url": webcal, "past_days": calendar.FEED_PAST_DAYS},
+    )
+
+
+@require_POST
+def calendar_feed_regenerate(request: HttpRequest) -> HttpResponse:
+    feed, created = CalendarFeed.objects.get_or_create(owner=request.user)
+    if not created:
+        feed.token = new_feed_token()
+        feed.last_fetched_at = None
+        feed.save(update_fields=["token", "last_fetched_at"])
+        messages.success(request, _("A new feed address was made; the old one no longer works."))
+    else:
+        messages.success(request, _("Your calendar feed address is ready."))
+    return redirect("exports:calendar_feed")
+
+
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    deleted, _rows = CalendarFeed.objects.filter(owner=request.user).delete()
+    if deleted:
+        messages.success(
+            request, _("The calendar feed was turned off; its address no longer works.")
+        )
+    return redirect("exports:calendar_feed")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed calendar apps subscribe to: found by its secret token alone, no session."""
+    feed = CalendarFeed.objects.select_related("owner").filter(token=token).first()
+    if feed is None or not feed.owner.is_active:
+        raise Http404
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    with calendar.activate_owner_language(feed.owner):
+        body = calendar.feed_ics(feed.owner)
+    response = HttpResponse(body, content_type=ICS_TYPE)
+    response["Content-Disposition"] = 'inline; filename="seuranta.ics"'
+    return response
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def _csv_response(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename)
+
+
+@require_GET
+def applications_csv(request: HttpRequest) -> StreamingHttpResponse:
+    lines = csv_export.csv_lines(
+        csv_export.application_headers(), csv_export.application_rows(request.user)
+    )
+    return _csv_response(lines, f"seuranta-applications-{_stamp()}.csv")
+
+
+@require_GET
+def history_csv(request: HttpRequest) -> StreamingHttpResponse:
+    lines = csv_export.csv_lines(
+        csv_export.history_headers(), csv_export.history_rows(request.user)
+    )
+    return _csv_response(lines, f"seuranta-status-history-{_stamp()}.csv")
+
+
+@require_GET
+def account_json(request: HttpRequest) -> HttpResponse:
+    data = json_export.export_account(request.user)
+    body = json.dumps(data, ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    return _attachment(response, f"seuranta-export-{_stamp()}.json")
+
+
+# --- Import: JSON ----------------------------------------------------------------------------
+
+
+def _summary(result: json_import.ImportResult) -> str:
+    created = sum(result.created.values())
+    existing = sum(result.existing.values())
+    return _("Import finished: %(created)d items added, %(existing)d already there.") % {
+        "created": created,
+        "existing": existing,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def import_json(request: HttpRequest) -> HttpResponse:
+    form = JsonUploadForm(request.POST or None, request.FILES or None)
+    problems: list[Problem] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > json_import.JSON_MAX_BYTES:
+                raise ImportRefused(
+                    [
+                        Problem(
+                            "",
+                            "",
+                            _("The file is larger than %(mb)d MB.")
+                            % {"mb": json_import.JSON_MAX_BYTES >> 20},
+                        )
+                    ]
+                )
+            data = json_import.parse(upload.read())
+            result = json_import.import_account(user=request.user, data=data)
+        except ImportRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(request, _summary(result))
+            return redirect("exports:index")
+    status = 400 if problems else 200
+    return render(
+        request, "exports/import_json.html", {"form": form, "problems": problems}, status=status
+    )
+
+
+# --- Import: CSV -----------------------------------------------------------------------------
+
+
+def _upload_from_session(request: HttpRequest) -> csv_import.Upload | None:
+    data = request.session.get(SESSION_UPLOAD)
+    return csv_import.Upload.from_session(data) if data else None
+
+
+def _forget_upload(request: HttpRequest) -> None:
+    request.session.pop(SESSION_UPLOAD, None)
+    request.session.pop(SESSION_MAPPING, None)
+
+
+@require_http_methods(["GET", "POST"])
+def import_csv(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload. The decoded text waits in the session (size-limited) for the next steps."""
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > csv_import.MAX_BYTES:
+                raise csv_import.too_big()
+            parsed = csv_import.read_upload(upload.name, upload.read())
+        except csv_import.UploadRefused as error:
+            form.add_error("file", str(error))
+        else:
+            _forget_upload(request)
+            request.session[SESSION_UPLOAD] = parsed.as_session()
+            return redirect("exports:import_csv_map")
+    status = 400 if form.errors else 200
+    return render(request, "exports/import_csv_upload.html", {"form": form}, status=status)
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}.get(delimiter, delimiter)
+
+
+@require_http_methods(["GET", "POST"])
+def import_csv_map(request: HttpRequest) -> HttpResponse:
+    """Step 2: which column holds which field (guessed), then step 3: the checked preview."""
+    upload = _upload_from_session(request)
+    if upload is None:
+        messages.info(request, _("Choose a file to import first."))
+        return redirect("exports:import_csv")
+    headers, rows = upload.table()
+    if request.method == "POST":
+        form = MappingForm(request.POST, headers=headers)
+        if form.is_valid():
+            mapping = form.mapping()
+            request.session[SESSION_MAPPING] = mapping
+            return _preview(request, upload, headers, rows, mapping)
+    else:
+        guessed = csv_import.guess_mapping(headers)
+        initial = {k: ("" if v is None else str(v)) for k, v in guessed.items()}
+        form = MappingForm(initial=initial, headers=headers)
+    context = {
+        "form": form,
+        "upload": upload,
+        "headers": headers,
+        "sample": [row + [""] * (len(headers) - len(row)) for row in rows[:5]],
+        "row_count": len(rows),
+        "delimiter_name": _delimiter_name(upload.delimiter),
+    }
+    return render(
+        request, "exports/import_csv_map.html", context, status=400 if form.errors else 200
+    )
+
+
+def _preview(request, upload, headers, rows, mapping, problems=None) -> HttpResponse:
+    checked = csv_import.check_rows(user=request.user, headers=headers, rows=rows, mapping=mapping)
+    problems = problems if problems is not None else checked.problems
+    fields = [t for t in csv_import.TARGETS if mapping.get(t.key) is not None]
+    preview = []
+    for row in checked.rows[:PREVIEW_ROWS]:
+        values = {**row.values}
+        values["contact_names"] = "; ".join(name for name, _email in row.contacts)
+        values["contact_emails"] = "; ".join(email for _name, email in row.contacts if email)
+        preview.append(
+            {
+                "row": row.row,
+                "cells": [values.get(t.key, "") for t in fields],
+                "duplicate": row.duplicate,
+            }
+        )
+    context = {
+        "upload": upload,
+        "fields": fields,
+        "preview": preview,
+        "problems": problems,
+        "new_count": len(checked.new_rows),
+        "duplicate_count": len(checked.rows) - len(checked.new_rows),
+    }
+    return render(
+        request, "exports/import_csv_preview.html", context, status=400 if problems else 200
+    )
+
+
+@require_POST
+def import_csv_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 4: import everything, or nothing and say why."""
+    upload = _upload_from_session(request)
+    mapping = request.session.get(SESSION_MAPPING)
+    if upload is None or mapping is None:
+        messages.info(request, _("Choose a file to import first."))
+        return redirect("exports:import_csv")
+    headers, rows = upload.table()
+    try:
+        created = csv_import.import_rows(
+            user=request.user, headers=headers, rows=rows, mapping=mapping
+        )
+    except ImportRefused as refused:
+        return _preview(request, upload, headers, rows, mapping, refused.problems)
+    _forget_upload(request)
+    messages.success(
+        request,
+        ngettext("%(count)d application imported.", "%(count)d applications imported.", created)
+        % {"count": created},
+    )
+    return redirect(reverse("exports:index"))
+
+
+@require_POST
+def import_csv_cancel(request: HttpRequest) -> HttpResponse:
+    _forget_upload(request)
+    return redirect("exports:index")
