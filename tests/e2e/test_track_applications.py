@@ -55,7 +55,8 @@ WORDS = {
 
 
 def exact(text: str) -> re.Pattern:
-    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+    """The whole accessible name, allowing the asterisk that marks a required field."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
 
 
 @pytest.mark.parametrize("language", ["en", "fi"])
