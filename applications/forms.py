@@ -119,12 +119,16 @@ class OwnedModelForm(forms.ModelForm):
             kwargs["instance"] = copy.copy(kwargs["instance"])
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.helper = form_helper(self.get_layout())
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea) and field.max_length:
                 field.widget.attrs.setdefault("rows", 4)
                 if not field.help_text:
                     field.help_text = limit_help(field.max_length)
+
+    @property
+    def helper(self) -> FormHelper:
+        # Built on use, so that the layout sees the fields as the subclass left them.
+        return form_helper(self.get_layout())
 
     def get_layout(self) -> Layout | None:
         return None
@@ -189,6 +193,8 @@ class ApplicationForm(OwnedModelForm):
         contacts = self.fields["contacts"]
         contacts.queryset = Contact.objects.owned_by(owner)
         contacts.help_text = _("People at the employer you have been in touch with.")
+        if not contacts.queryset.exists():
+            del self.fields["contacts"]
 
     def get_layout(self) -> Layout:
         return Layout(
@@ -207,7 +213,7 @@ class ApplicationForm(OwnedModelForm):
                 Column("offered_salary_currency"),
                 Column("offered_salary_period"),
             ),
-            "contacts",
+            *(["contacts"] if "contacts" in self.fields else []),
             "notes",
         )
 
@@ -354,8 +360,9 @@ class InterviewForm(OwnedModelForm):
         interviewers = self.fields["interviewers"]
         interviewers.queryset = Contact.objects.owned_by(owner)
         interviewers.help_text = _("Your contacts. To add someone new, type them below.")
-        self.fields["starts_at"].widget.attrs["required"] = True
-        self.helper.layout = self.get_layout()
+        if not interviewers.queryset.exists():
+            # Nothing to pick from: the fields below are the way to name an interviewer.
+            del self.fields["interviewers"]
 
     def get_layout(self) -> Layout:
         first = []
@@ -369,7 +376,7 @@ class InterviewForm(OwnedModelForm):
             "location",
             Fieldset(
                 _("Interviewers"),
-                "interviewers",
+                *(["interviewers"] if "interviewers" in self.fields else []),
                 Row(
                     Column("interviewer_name"),
                     Column("interviewer_email"),

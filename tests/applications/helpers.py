@@ -82,7 +82,9 @@ def shown_errors(response, field: str, prefix: str = "id_") -> list[str]:
     """The error messages the page renders next to one field (in its crispy field block)."""
     html = response.content.decode()
     found = re.findall(
-        rf'<p id="error_\d+_{re.escape(prefix + field)}"><strong>(.*?)</strong></p>', html, re.S
+        rf'<(?:p|span) id="error_\d+_{re.escape(prefix + field)}"><strong>(.*?)</strong>',
+        html,
+        re.S,
     )
     return [unescape(message) for message in found]
 
@@ -98,5 +100,12 @@ def assert_kept(response, field: str, typed: str) -> None:
     html = response.content.decode()
     inputs = re.findall(rf'<input[^>]*name="{re.escape(field)}"[^>]*>', html)
     values = [unescape(v) for tag in inputs for v in re.findall(r'value="([^"]*)"', tag)]
-    areas = re.findall(rf'<textarea[^>]*name="{re.escape(field)}"[^>]*>\n?(.*?)</textarea>', html, re.S)
+    areas = re.findall(
+        rf'<textarea[^>]*name="{re.escape(field)}"[^>]*>\n?(.*?)</textarea>', html, re.S
+    )
     assert typed in values + [unescape(a) for a in areas], (field, values, areas)
+
+
+def has_label(html: str, text: str) -> bool:
+    """A <label> whose whole text is `text`, as a screen reader and a browser test read it."""
+    return re.search(rf"<label[^>]*>\s*{re.escape(text)}\s*</label>", html) is not None

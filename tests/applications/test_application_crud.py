@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, Status, StatusChange
-from tests.applications.helpers import application_data
+from tests.applications.helpers import application_data, has_label
 from tests.factories import ApplicationFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_new_application_page_shows_the_form_with_labels(alice_client):
     """The form has the issue's labels, each as a visible label of its input."""
     html = alice_client.get(reverse("applications:application_create")).content.decode()
     for label in ("Company", "Position", "Status"):
-        assert f">{label}</label>" in html.replace("\n", "").replace("  ", "")
+        assert has_label(html, label), label
     assert '<h1 class="h3 mb-3">New application</h1>' in html
     assert ">Save</button>" in html
 
