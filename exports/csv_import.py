@@ -350,8 +350,24 @@ def parse_date(value: str) -> datetime.date:
     )
 
 
+# Words people write in a status column besides the labels (which are translated anyway): the
+# import must understand a Finnish spreadsheet whatever catalogue is installed.
+STATUS_WORDS = {
+    Status.SAVED: ("tallennettu", "kiinnostava", "bookmarked", "wishlist"),
+    Status.APPLIED: ("haettu", "hakemus lähetetty", "lähetetty", "sent", "submitted"),
+    Status.INTERVIEWING: ("haastattelu", "haastatteluvaiheessa", "haastateltu", "interview"),
+    Status.OFFER: ("tarjous", "työtarjous", "offered"),
+    Status.ACCEPTED: ("hyväksytty", "otettu vastaan", "vastaanotettu", "hired"),
+    Status.REJECTED: ("hylätty", "ei valittu", "kielteinen", "declined"),
+    Status.WITHDRAWN: ("peruttu", "vetäydytty", "vedetty pois", "cancelled"),
+    Status.NO_RESPONSE: ("ei vastausta", "ghosted", "no answer"),
+}
+
+
 def _status_names() -> dict[str, str]:
-    names: dict[str, str] = {}
+    names: dict[str, str] = {
+        _normalize(word): status for status, words in STATUS_WORDS.items() for word in words
+    }
     for language in ("en", "fi"):
         with translation.override(language):
             for value, label in Status.choices:

@@ -44,7 +44,7 @@ class MappingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         seen: dict[str, str] = {}
-        for key, value in cleaned.items():
+        for key, value in list(cleaned.items()):
             if value in ("", None):
                 continue
             if value in seen:

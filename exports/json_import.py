@@ -207,6 +207,7 @@ class _Importer:
         values.pop("created_at", None)  # informational only: creation is now
         app = Application(owner=self.user, **values)
         if not self.valid(app, path, ["owner"]):
+            self.check_children(item, path)
             return
         existing = (
             Application.objects.owned_by(self.user)
@@ -235,6 +236,21 @@ class _Importer:
         self.drafts(app, item, path, interviews)
         if created or touched:
             followups_sync_application(application=app)
+
+    def check_children(self, item: dict, path: str) -> None:
+        """Report the problems of an invalid application's rows too, without writing them."""
+        children = [
+            ("status_history", StatusChange, schema.STATUS_CHANGE_FIELDS),
+            ("interviews", Interview, schema.INTERVIEW_FIELDS),
+            ("feedback", FeedbackEntry, schema.FEEDBACK_FIELDS),
+            ("followups", Followup, schema.FOLLOWUP_FIELDS),
+            ("drafts", Draft, schema.DRAFT_FIELDS),
+        ]
+        for key, model, names in children:
+            for j, row in enumerate(_list(item, key, path, self.problems)):
+                obj = model(**_fields(row, names))
+                parents = [f.name for f in model._meta.fields if f.is_relation]
+                self.valid(obj, f"{path}.{key}[{j}]", [*parents, "next_attempt_at"])
 
     def history(self, app: Application, item: dict, path: str) -> None:
         rows = _list(item, "status_history", path, self.problems)

@@ -1,0 +1,202 @@
+"""The JSON export imports back: into a fresh account, into the same one again, never half-way."""
+
+import copy
+import json
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.models import (
+    Application,
+    BankQuestion,
+    Contact,
+    FeedbackEntry,
+    Interview,
+    PrepItem,
+    StatusChange,
+)
+from drafts.models import Draft, DraftTemplate
+from exports.json_export import export_account
+from followups.models import Followup
+from tests.exports.factories import helsinki
+from tests.exports.fixtures import fill_account
+
+MODELS = [
+    Application,
+    StatusChange,
+    Contact,
+    Interview,
+    PrepItem,
+    FeedbackEntry,
+    Followup,
+    BankQuestion,
+    Draft,
+    DraftTemplate,
+]
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(helsinki(2025, 1, 6, 9, 0), tick=False):
+        yield
+
+
+def export_of(user) -> dict:
+    user.refresh_from_db()  # the import saved the preferences on the request's copy
+    return export_account(user)
+
+
+def counts(user) -> dict[str, int]:
+    return {m.__name__: m.objects.filter(owner=user).count() for m in MODELS}
+
+
+def comparable(data: dict) -> dict:
+    """The export without what is not data: file-local ids, timestamps of creation, the email.
+
+    References by id become references by content (a contact by name and email, an interview by
+    its start), so two exports of the same data compare equal whichever ids they got.
+    """
+    data = copy.deepcopy(data)
+    contacts = {c.pop("id"): (c["name"], c["email"]) for c in data["contacts"]}
+    data["contacts"].sort(key=lambda c: (c["name"], c["email"]))
+    for key in ("exported_at",):
+        data.pop(key)
+    data["account"].pop("email")
+    for app in data["applications"]:
+        app.pop("id")
+        app.pop("created_at")
+        app["contacts"] = sorted(contacts[i] for i in app["contacts"])
+        starts = {}
+        for interview in app["interviews"]:
+            starts[interview.pop("id")] = interview["starts_at"]
+            interview["interviewers"] = sorted(contacts[i] for i in interview["interviewers"])
+        for item in app["followups"] + app["drafts"]:
+            item["interview"] = starts.get(item["interview"])
+    data["applications"].sort(key=lambda a: (a["company"], a["position"]))
+    return data
+
+
+def upload(client, data) -> object:
+    body = data if isinstance(data, bytes) else json.dumps(data).encode()
+    file = SimpleUploadedFile("export.json", body, content_type="application/json")
+    return client.post(reverse("exports:import_json"), {"file": file})
+
+
+def test_export_import_export_gives_the_same_data(client, alice, bob, frozen):
+    fill_account(alice)
+    exported = export_account(alice)
+    assert counts(bob)["Application"] == 0
+
+    client.force_login(bob)
+    response = upload(client, exported)
+
+    assert response.status_code == 302, response.content.decode()
+    assert comparable(export_of(bob)) == comparable(exported)
+    assert counts(bob) == counts(alice)
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(client, alice, bob, frozen):
+    fill_account(alice)
+    exported = export_account(alice)
+    client.force_login(bob)
+    upload(client, exported)
+    before = counts(bob)
+    snapshot = comparable(export_of(bob))
+
+    response = upload(client, exported)
+
+    assert response.status_code == 302
+    assert counts(bob) == before
+    assert comparable(export_of(bob)) == snapshot
+
+
+def test_importing_into_the_same_account_adds_nothing(alice_client, alice, frozen):
+    fill_account(alice)
+    before = counts(alice)
+    snapshot = comparable(export_of(alice))
+    assert upload(alice_client, export_account(alice)).status_code == 302
+    assert counts(alice) == before
+    assert comparable(export_of(alice)) == snapshot
+
+
+def test_an_import_adds_only_what_an_existing_account_lacks(client, alice, bob, frozen):
+    fill_account(alice)
+    exported = export_account(alice)
+    fill_account(bob)  # Bob already has the same two applications, contacts and template.
+    before = counts(bob)
+    client.force_login(bob)
+
+    assert upload(client, exported).status_code == 302
+
+    assert counts(bob) == before
+
+
+def test_the_import_never_touches_another_users_rows(client, alice, bob, frozen):
+    fill_account(alice)
+    alice_before = comparable(export_of(alice))
+    client.force_login(bob)
+    data = export_account(alice)
+    for app in data["applications"]:
+        app["company"] = "Changed " + app["company"]
+    upload(client, data)
+    assert comparable(export_of(alice)) == alice_before
+
+
+def test_a_bad_row_imports_nothing_and_each_problem_is_named(client, alice, bob, frozen):
+    fill_account(alice)
+    data = export_account(alice)
+    data["applications"][0]["company"] = ""
+    data["applications"][1]["applied_on"] = "31.2.2024"
+    data["applications"][0]["interviews"][0]["duration_minutes"] = 9999
+    client.force_login(bob)
+
+    response = upload(client, data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert "applications[0]" in page and "company" in page
+    assert "applications[1]" in page and "applied_on" in page
+    assert "applications[0].interviews[0]" in page and "duration_minutes" in page
+    assert all(n == 0 for n in counts(bob).values())
+    bob.refresh_from_db()
+    assert bob.call_delay_business_days == 3  # the preferences were not imported either
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{not json", "Not valid JSON"),
+        (b'{"schema": "something-else", "version": 1}', "not a Seuranta export"),
+        (b'{"schema": "seuranta-export", "version": 2}', "version 2 is not supported"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+    ],
+)
+def test_a_file_that_is_not_an_export_is_refused(bob_client, bob, body, message):
+    response = upload(bob_client, body)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert all(n == 0 for n in counts(bob).values())
+
+
+def test_a_reference_to_a_missing_contact_is_a_problem(bob_client, alice, bob, frozen):
+    fill_account(alice)
+    data = export_account(alice)
+    data["applications"][0]["contacts"] = [123456]
+    response = upload(bob_client, data)
+    assert response.status_code == 400
+    assert "No contact with id 123456" in response.content.decode()
+    assert counts(bob)["Application"] == 0
+
+
+def test_a_hand_written_file_without_history_gets_a_first_timeline_step(bob_client, bob, frozen):
+    data = {
+        "schema": "seuranta-export",
+        "version": 1,
+        "applications": [{"company": "Supercell", "position": "Game Dev", "status": "applied"}],
+    }
+    assert upload(bob_client, data).status_code == 302
+    app = Application.objects.get(owner=bob)
+    assert list(app.status_changes.values_list("status", flat=True)) == ["applied"]
