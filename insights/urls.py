@@ -1,2 +1,8 @@
+from django.urls import path
+
+from insights import views
+
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.insights, name="index"),
+]
