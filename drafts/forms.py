@@ -22,6 +22,7 @@ def _helper() -> FormHelper:
     """Fields only: the templates write the <form>, the CSRF token and the buttons."""
     helper = FormHelper()
     helper.form_tag = False
+    helper.disable_csrf = True  # the template's own {% csrf_token %} is in every <form>
     # The project's field template marks required fields by CSS, so that a label reads
     # exactly "Subject" (screen readers, browser tests) instead of "Subject*".
     helper.field_template = "applications/crispy/field.html"
