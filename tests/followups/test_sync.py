@@ -34,6 +34,12 @@ def hel(*args: int) -> datetime.datetime:
 
 
 @pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Autouse fixtures run first: alice and bob are made without Argon2's deliberate slowness.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller

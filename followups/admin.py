@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from followups.models import Followup
+
+
+@admin.register(Followup)
+class FollowupAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "state",
+        "application",
+        "owner",
+        "due_at",
+        "next_attempt_at",
+        "attempts",
+        "notified_at",
+        "sent_late",
+    ]
+    list_filter = ["state", "kind", "sent_late"]
+    search_fields = ["application__company", "application__position", "owner__email"]
+    raw_id_fields = ["owner", "application", "interview"]
+    list_select_related = ["application", "owner"]
+    date_hierarchy = "due_at"
+    ordering = ["-due_at", "-id"]
+    # The dispatcher's bookkeeping: shown for support, changed only by the dispatcher itself.
+    readonly_fields = [
+        "claimed_until",
+        "claim_token",
+        "attempts",
+        "last_error",
+        "notified_at",
+        "sent_late",
+        "created_at",
+        "updated_at",
+    ]

@@ -1,0 +1,291 @@
+"""The dispatch pass: claim the due follow-ups, email one reminder for each, record the result.
+
+The database is the schedule and the lock. A pass
+1. claims up to batch_size due rows in one short transaction: each row is taken with a
+   conditional UPDATE that only succeeds if nobody claimed it since it was read (so two passes
+   never both own a row), and gets a lease (claimed_until) and a fresh claim_token;
+   on PostgreSQL the candidates are read with SELECT … FOR UPDATE SKIP LOCKED first, so that
+   concurrent passes take different rows instead of queueing behind each other;
+2. with no transaction open, renders and sends each email over one mail connection;
+3. records each result with an UPDATE guarded by the claim_token, so a pass whose lease ran out
+   (and whose row another pass took over) cannot overwrite the newer owner's work.
+
+A worker killed between 1 and 3 leaves rows whose lease expires; the next pass claims them again.
+An email that went out just before such a crash is sent a second time: the one duplicate this
+design allows, in exchange for never losing a reminder.
+"""
+
+import dataclasses
+import datetime
+import logging
+import uuid
+from time import monotonic
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from followups import policy
+from followups.emails import reminder_message
+from followups.models import Followup, State
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_CAP = datetime.timedelta(hours=1)
+DEFAULT_LEASE = datetime.timedelta(minutes=5)
+LAST_ERROR_MAX = 300
+
+STALE_REASON = "Skipped: the reminder was more than 3 days late, too late for a thank-you note."
+
+
+@dataclasses.dataclass
+class DispatchResult:
+    claimed: int = 0
+    sent: int = 0
+    # Reminder emails turned off: shown in the app only.
+    not_emailed: int = 0
+    # Thank-you reminders too late to send.
+    skipped_stale: int = 0
+    # Sending failed; tried again after the backoff.
+    retrying: int = 0
+    # Sending failed MAX_ATTEMPTS times; the row is now `failed`.
+    failed: int = 0
+    # Claimed but handed back unsent, because the pass ran too close to its lease's end.
+    released: int = 0
+    # The result could not be recorded: the claim was lost (lease expired and taken over, or the
+    # user closed or moved the follow-up meanwhile).
+    lost: int = 0
+
+    def __add__(self, other: "DispatchResult") -> "DispatchResult":
+        return DispatchResult(
+            **{
+                f.name: getattr(self, f.name) + getattr(other, f.name)
+                for f in dataclasses.fields(self)
+            }
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
+
+
+def grace_period() -> datetime.timedelta:
+    """How late a reminder may be before it says so: two dispatch intervals, at least 5 minutes."""
+    return max(
+        datetime.timedelta(seconds=2 * settings.FOLLOWUP_DISPATCH_INTERVAL),
+        datetime.timedelta(minutes=5),
+    )
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Wait after the attempts-th failure: 1, 2, 4, 8 … minutes, at most an hour."""
+    return min(datetime.timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, one-line error for the user and the admin: the class and the server's words.
+
+    SMTP errors carry the server's reply, never the credentials sent; the line is cut short
+    anyway so a chatty server cannot fill the page.
+    """
+    text = " ".join(str(exc).split())
+    line = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return line[:LAST_ERROR_MAX]
+
+
+def _claimable(now: datetime.datetime):
+    # Served by followup_dispatch_idx (partial on state = scheduled, ordered by next_attempt_at).
+    return Followup.objects.filter(state=State.SCHEDULED, next_attempt_at__lte=now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def claim_due(
+    *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
+) -> list[tuple[int, uuid.UUID]]:
+    """Claim up to batch_size due follow-ups: [(id, claim_token)], oldest first."""
+    claimed: list[tuple[int, uuid.UUID]] = []
+    # durable: the claim must be committed before any email goes out, and no caller's
+    # transaction may hold these row locks while the emails are sent.
+    with transaction.atomic(durable=True):
+        candidates = _claimable(now).order_by("next_attempt_at", "id")
+        if db_connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        rows = list(candidates.values_list("pk", "claimed_until")[:batch_size])
+        for pk, old_claim in rows:
+            token = uuid.uuid4()
+            # Compare-and-set: the row is still due and still claimed as it was when read. On
+            # SQLite (no row locks) this alone keeps two passes from both taking it.
+            as_read = (
+                Q(claimed_until__isnull=True) if old_claim is None else Q(claimed_until=old_claim)
+            )
+            still = Followup.objects.filter(
+                as_read, pk=pk, state=State.SCHEDULED, next_attempt_at__lte=now
+            )
+            updated = still.update(
+                claimed_until=now + lease,
+                claim_token=token,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
+            if updated != 1:
+                continue
+            claimed.append((pk, token))
+    return claimed
+
+
+def _finish(pk: int, token: uuid.UUID, **fields) -> bool:
+    """Record a claimed row's result, unless the claim was lost meanwhile."""
+    fields.setdefault("claimed_until", None)
+    fields.setdefault("claim_token", None)
+    fields["updated_at"] = timezone.now()
+    # state=scheduled too: the user may have marked it done (or the sync cancelled it) while the
+    # email was on its way; their word stands.
+    updated = Followup.objects.filter(pk=pk, claim_token=token, state=State.SCHEDULED).update(
+        **fields
+    )
+    return updated == 1
+
+
+def _record_failure(
+    followup: Followup, token: uuid.UUID, exc: BaseException, now: datetime.datetime
+) -> str:
+    error = describe_error(exc)
+    if followup.attempts >= MAX_ATTEMPTS:
+        done = _finish(followup.pk, token, state=State.FAILED, last_error=error)
+        outcome = "failed"
+    else:
+        done = _finish(
+            followup.pk,
+            token,
+            last_error=error,
+            next_attempt_at=now + backoff(followup.attempts),
+        )
+        outcome = "retrying"
+    return outcome if done else "lost"
+
+
+def _release(pk: int, token: uuid.UUID) -> None:
+    # Hand the row back as if this pass had never claimed it.
+    Followup.objects.filter(pk=pk, claim_token=token, state=State.SCHEDULED).update(
+        claimed_until=None, claim_token=None, attempts=F("attempts") - 1
+    )
+
+
+class _Mail:
+    """One mail connection for a batch, reopened after a failure, remembered when it is down."""
+
+    def __init__(self):
+        self.connection = get_connection()
+        self.error: BaseException | None = None
+        self.open()
+
+    def open(self) -> None:
+        try:
+            self.connection.open()
+            self.error = None
+        except Exception as exc:
+            # The server is down or refusing: the rest of the batch records this error instead
+            # of waiting for the same timeout once per row.
+            log.warning("Could not open the mail connection: %s", describe_error(exc))
+            self.error = exc
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:
+            log.debug("Closing the mail connection failed", exc_info=True)
+
+    def send(self, message) -> None:
+        if self.error is not None:
+            raise self.error
+        try:
+            if message.send() != 1:
+                raise RuntimeError("the mail backend did not accept the message")
+        except Exception:
+            # The connection may be broken; start afresh for the next row.
+            self.close()
+            self.open()
+            raise
+
+
+def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: _Mail) -> str:
+    """Deal with one claimed row; the outcome's name in DispatchResult."""
+    if policy.is_stale(followup.kind, followup.due_at, now):
+        ok = _finish(
+            followup.pk, token, state=State.SKIPPED, last_error=STALE_REASON, completed_at=now
+        )
+        return "skipped_stale" if ok else "lost"
+    owner = followup.owner
+    if not owner.reminders_enabled or not owner.is_active:
+        # The user turned reminder emails off: the follow-up is due all the same and shows in
+        # the app, so it moves on to `notified` (it has been "delivered" to the dashboard), but
+        # notified_at stays empty because no email was sent. Turning emails back on later does
+        # not send these.
+        ok = _finish(followup.pk, token, state=State.NOTIFIED, last_error="")
+        return "not_emailed" if ok else "lost"
+    late = policy.is_overdue(followup.due_at, now, grace_period())
+    try:
+        mail.send(reminder_message(followup, late=late, connection=mail.connection))
+    except Exception as exc:
+        log.warning("Reminder for follow-up %s not sent: %s", followup.pk, describe_error(exc))
+        return _record_failure(followup, token, exc, now)
+    ok = _finish(
+        followup.pk,
+        token,
+        state=State.NOTIFIED,
+        notified_at=now,
+        sent_late=late,
+        last_error="",
+    )
+    if not ok:
+        log.warning("Reminder for follow-up %s was sent after its claim was lost", followup.pk)
+    return "sent" if ok else "lost"
+
+
+def dispatch_due(
+    *,
+    now: datetime.datetime | None = None,
+    batch_size: int = 100,
+    lease: datetime.timedelta = DEFAULT_LEASE,
+) -> DispatchResult:
+    """One pass: claim up to batch_size due follow-ups and send their reminders."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    claims = claim_due(now=now, batch_size=batch_size, lease=lease)
+    result.claimed = len(claims)
+    if not claims:
+        return result
+    started = monotonic()
+    rows = Followup.objects.select_related("owner", "application", "interview").in_bulk(
+        [pk for pk, _ in claims]
+    )
+    mail = _Mail()
+    try:
+        for pk, token in claims:
+            # Past half the lease, another pass may soon claim these rows too: hand the rest back
+            # rather than risk two emails.
+            if monotonic() - started > lease.total_seconds() / 2:
+                _release(pk, token)
+                result.released += 1
+                continue
+            followup = rows.get(pk)
+            if followup is None:
+                continue  # Deleted with its application since the claim.
+            try:
+                outcome = _handle(followup, token, now, mail)
+            except Exception:
+                # A row that cannot even be recorded must not stop the others; its lease
+                # expires and a later pass tries it again.
+                log.exception("Dispatching follow-up %s failed", pk)
+                outcome = "lost"
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    finally:
+        mail.close()
+    return result

@@ -1,0 +1,74 @@
+"""The reminder email: what to do, for which company, with the advice and one-click links.
+
+Rendered in the recipient's language and time zone, whoever's request or worker renders it.
+User data goes into the templates as plain values: the HTML part is auto-escaped and the subject
+is forced onto one line, so a company named "Acme\\r\\nBcc: …" stays a company name.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from followups import links
+from followups.models import Followup
+
+
+def one_line(text: str) -> str:
+    """Every run of whitespace (newlines and carriage returns included) as one space."""
+    return " ".join(text.split())
+
+
+def reminder_context(followup: Followup, *, late: bool) -> dict:
+    application = followup.application
+    interview = followup.interview
+    # A feedback request has no round of its own; it points at the latest interview for context.
+    interviewers = list(interview.interviewers.all()) if interview is not None else []
+    user = followup.owner
+    return {
+        "followup": followup,
+        "kind": followup.kind,
+        "application": application,
+        "interview": interview,
+        "interviewers": interviewers,
+        "user_name": user.display_name,
+        "time_zone_name": str(user.tzinfo),
+        "late": late,
+        "application_url": f"{settings.SITE_URL}{application.get_absolute_url()}",
+        "draft_url": links.draft_url(followup),
+        "done_url": links.action_url(followup, "done"),
+        "snooze_url": links.action_url(followup, "snooze"),
+        "unsubscribe_url": links.unsubscribe_url(user),
+    }
+
+
+def reminder_message(followup: Followup, *, late: bool = False, connection=None):
+    """The reminder for one follow-up, ready to send (EmailMultiAlternatives)."""
+    user = followup.owner
+    with (
+        translation.override(user.language or settings.LANGUAGE_CODE),
+        timezone.override(user.tzinfo),
+    ):
+        context = reminder_context(followup, late=late)
+        subject = one_line(render_to_string("emails/reminder_subject.txt", context))
+        text = render_to_string("emails/reminder.txt", context)
+        html = render_to_string("emails/reminder.html", context)
+    unsubscribe = context["unsubscribe_url"]
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            # followups.views.unsubscribe accepts the RFC 8058 one-click POST.
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # RFC 3834: no out-of-office replies to a reminder.
+            "Auto-Submitted": "auto-generated",
+            # Lets support (and the tests) tell which follow-up an email was about.
+            "X-Seuranta-Followup": str(followup.pk),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from followups.dispatch import dispatch_due
+from followups.tasks import dispatch_until_done
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminder emails of due follow-ups: one dispatch pass (for cron users and "
+        "tests), or with --until-done as many passes as the Celery task makes."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--batch-size", type=int, default=100, help="Follow-ups claimed per pass (100)."
+        )
+        parser.add_argument(
+            "--until-done",
+            action="store_true",
+            help="Repeat passes until one finds nothing due, like the periodic task.",
+        )
+
+    def handle(self, *args, batch_size: int, until_done: bool, **options) -> None:
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        if until_done:
+            result = dispatch_until_done(batch_size=batch_size)
+        else:
+            result = dispatch_due(batch_size=batch_size)
+        self.stdout.write(str(result))

@@ -1,0 +1,351 @@
+"""The dispatch pass: each due reminder emailed once, retried on SMTP failure, never lost."""
+
+import datetime
+import smtplib
+import uuid
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
+
+from followups import dispatch
+from followups.dispatch import MAX_ATTEMPTS, claim_due, dispatch_due
+from followups.models import Followup, Kind, State
+from followups.tasks import dispatch_due_followups, dispatch_until_done
+from tests.factories import ApplicationFactory, FollowupFactory, InterviewFactory
+
+NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
+MINUTE = datetime.timedelta(minutes=1)
+HERE = "tests.followups.test_dispatch"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that answers every message with a temporary failure."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPException("451 4.3.0 Mail server temporarily rejected message")
+
+
+class UnreachableBackend(BaseEmailBackend):
+    """An SMTP server that is down: the connection itself fails."""
+
+    opened = 0
+
+    def open(self):
+        UnreachableBackend.opened += 1
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def send_messages(self, email_messages):
+        self.open()
+
+
+class RefusesBobBackend(LocmemBackend):
+    """Delivers to everyone but bob, whose address the server refuses."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "bob@example.com" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"bob@example.com": (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+class MarksDoneWhileSendingBackend(LocmemBackend):
+    """The user clicks "Mark done" in the app while the reminder is on its way."""
+
+    def send_messages(self, messages):
+        Followup.objects.update(state=State.DONE)
+        return super().send_messages(messages)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Autouse fixtures run first: alice and bob are made without Argon2's deliberate slowness.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def due(owner, **fields) -> Followup:
+    return FollowupFactory(application=ApplicationFactory(owner=owner), **fields)
+
+
+def test_a_due_follow_up_is_emailed_once_and_marked_notified(alice, mailoutbox):
+    followup = due(alice, due_at=NOW - MINUTE)
+
+    result = dispatch_due()
+
+    assert (result.claimed, result.sent) == (1, 1)
+    assert [m.to for m in mailoutbox] == [["alice@example.com"]]
+    followup.refresh_from_db()
+    assert followup.state == State.NOTIFIED
+    assert followup.notified_at == NOW
+    assert (followup.claimed_until, followup.claim_token) == (None, None)
+    assert (followup.attempts, followup.sent_late) == (1, False)
+
+
+def test_a_second_pass_sends_nothing(alice, mailoutbox):
+    due(alice)
+    dispatch_due()
+
+    result = dispatch_due()
+
+    assert result.claimed == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_follow_up_not_yet_due_waits(alice, mailoutbox, frozen):
+    followup = due(alice, due_at=NOW + 10 * MINUTE)
+
+    assert dispatch_due().claimed == 0
+    frozen.shift(10 * MINUTE)
+    assert dispatch_due().sent == 1
+    assert mailoutbox[0].extra_headers["X-Seuranta-Followup"] == str(followup.pk)
+
+
+@pytest.mark.parametrize("state", [State.NOTIFIED, State.DONE, State.SKIPPED, State.CANCELLED])
+def test_only_scheduled_follow_ups_are_sent(alice, mailoutbox, state):
+    due(alice, state=state)
+
+    assert dispatch_due().claimed == 0
+    assert mailoutbox == []
+
+
+def test_a_dead_workers_claim_is_taken_over_after_the_lease(alice, mailoutbox, frozen):
+    """A worker claimed the row and died: nothing is sent until the lease runs out, then once."""
+    followup = due(alice)
+    [(pk, dead_token)] = claim_due(now=NOW, batch_size=10, lease=5 * MINUTE)
+
+    assert dispatch_due().claimed == 0
+    frozen.shift(5 * MINUTE + datetime.timedelta(seconds=1))
+    result = dispatch_due()
+
+    assert (result.claimed, result.sent) == (1, 1)
+    assert len(mailoutbox) == 1
+    followup.refresh_from_db()
+    assert (followup.state, followup.attempts) == (State.NOTIFIED, 2)
+    # The dead worker waking up cannot overwrite the result: its claim token is stale.
+    assert not dispatch._finish(pk, dead_token, state=State.FAILED)
+    followup.refresh_from_db()
+    assert followup.state == State.NOTIFIED
+
+
+def test_an_smtp_failure_is_recorded_and_retried_with_backoff(alice, settings, frozen):
+    """The row stays unsent with the error; the next try waits 1, then 2 minutes; then it goes."""
+    followup = due(alice)
+    settings.EMAIL_BACKEND = f"{HERE}.RefusingBackend"
+
+    result = dispatch_due()
+
+    assert (result.claimed, result.retrying) == (1, 1)
+    followup.refresh_from_db()
+    assert followup.state == State.SCHEDULED
+    assert followup.last_error.startswith("SMTPException: 451 4.3.0")
+    assert followup.next_attempt_at == NOW + MINUTE
+    assert (followup.claimed_until, followup.attempts) == (None, 1)
+
+    assert dispatch_due().claimed == 0  # Still backing off.
+    frozen.shift(MINUTE)
+    assert dispatch_due().retrying == 1
+    followup.refresh_from_db()
+    assert followup.next_attempt_at == NOW + 3 * MINUTE
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    frozen.shift(2 * MINUTE)
+    assert dispatch_due().sent == 1
+    assert len(mail.outbox) == 1
+    followup.refresh_from_db()
+    assert (followup.state, followup.attempts, followup.last_error) == (State.NOTIFIED, 3, "")
+
+
+def test_a_reminder_that_cannot_be_sent_is_marked_failed_after_the_last_attempt(
+    alice, settings, frozen
+):
+    followup = due(alice)
+    settings.EMAIL_BACKEND = f"{HERE}.RefusingBackend"
+    waits = []
+
+    for _ in range(MAX_ATTEMPTS):
+        frozen.move_to(Followup.objects.get().next_attempt_at)
+        before = datetime.datetime.now(tz=datetime.UTC)
+        assert dispatch_due().claimed == 1
+        waits.append(Followup.objects.get().next_attempt_at - before)
+
+    followup.refresh_from_db()
+    assert followup.state == State.FAILED
+    assert followup.attempts == MAX_ATTEMPTS
+    assert "SMTPException" in followup.last_error
+    assert [w // MINUTE for w in waits[:-1]] == [1, 2, 4, 8, 16, 32, 60]
+    frozen.shift(datetime.timedelta(days=1))
+    assert dispatch_due().claimed == 0
+
+
+def test_an_unreachable_server_fails_the_batch_without_waiting_once_per_row(alice, bob, settings):
+    settings.EMAIL_BACKEND = f"{HERE}.UnreachableBackend"
+    UnreachableBackend.opened = 0
+    due(alice)
+    due(bob)
+
+    result = dispatch_due()
+
+    assert (result.claimed, result.retrying) == (2, 2)
+    assert UnreachableBackend.opened == 1
+    assert {f.last_error for f in Followup.objects.all()} == {
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    }
+
+
+def test_one_refused_recipient_does_not_stop_the_batch(alice, bob, settings):
+    settings.EMAIL_BACKEND = f"{HERE}.RefusesBobBackend"
+    for_bob = due(bob, due_at=NOW - 2 * MINUTE)
+    for_alice = due(alice, due_at=NOW - MINUTE)
+
+    result = dispatch_due()
+
+    assert (result.sent, result.retrying) == (1, 1)
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    for_alice.refresh_from_db()
+    for_bob.refresh_from_db()
+    assert for_alice.state == State.NOTIFIED
+    assert (for_bob.state, for_bob.last_error[:22]) == (State.SCHEDULED, "SMTPRecipientsRefused:")
+
+
+def test_a_reminder_later_than_two_intervals_says_it_is_overdue(alice, mailoutbox, settings):
+    settings.FOLLOWUP_DISPATCH_INTERVAL = 60
+    late = due(alice, kind=Kind.CALL, due_at=NOW - 6 * MINUTE)
+    on_time = due(alice, due_at=NOW - 4 * MINUTE)
+
+    dispatch_due()
+
+    late.refresh_from_db()
+    on_time.refresh_from_db()
+    assert (late.sent_late, on_time.sent_late) == (True, False)
+    by_id = {m.extra_headers["X-Seuranta-Followup"]: m for m in mailoutbox}
+    assert "overdue" in by_id[str(late.pk)].body
+    assert by_id[str(late.pk)].subject.startswith("Overdue:")
+    assert "overdue" not in by_id[str(on_time.pk)].body
+
+
+def test_the_grace_period_is_two_dispatch_intervals(settings):
+    settings.FOLLOWUP_DISPATCH_INTERVAL = 600
+    assert dispatch.grace_period() == datetime.timedelta(minutes=20)
+    settings.FOLLOWUP_DISPATCH_INTERVAL = 10
+    assert dispatch.grace_period() == datetime.timedelta(minutes=5)
+
+
+def test_a_thank_you_more_than_three_days_late_is_skipped_not_sent(alice, mailoutbox):
+    """After a long outage: an old thank-you is skipped visibly; a late call still goes."""
+    application = ApplicationFactory(owner=alice)
+    interview = InterviewFactory(application=application)
+    thank_you = FollowupFactory(
+        application=application,
+        interview=interview,
+        kind=Kind.THANK_YOU,
+        due_at=NOW - datetime.timedelta(days=3, minutes=1),
+    )
+    call = FollowupFactory(
+        application=application,
+        interview=interview,
+        kind=Kind.CALL,
+        due_at=NOW - datetime.timedelta(days=4),
+    )
+
+    result = dispatch_due()
+
+    assert (result.skipped_stale, result.sent) == (1, 1)
+    thank_you.refresh_from_db()
+    call.refresh_from_db()
+    assert thank_you.state == State.SKIPPED
+    assert "more than 3 days late" in thank_you.last_error
+    assert thank_you.notified_at is None
+    assert (call.state, call.sent_late) == (State.NOTIFIED, True)
+    assert [m.extra_headers["X-Seuranta-Followup"] for m in mailoutbox] == [str(call.pk)]
+
+
+def test_no_email_goes_to_a_user_who_turned_reminders_off(alice, mailoutbox):
+    """The follow-up still falls due (it shows in the app) but no email is sent, now or later."""
+    alice.reminders_enabled = False
+    alice.save()
+    followup = due(alice)
+
+    result = dispatch_due()
+
+    assert (result.claimed, result.not_emailed, result.sent) == (1, 1, 0)
+    assert mailoutbox == []
+    followup.refresh_from_db()
+    assert (followup.state, followup.notified_at) == (State.NOTIFIED, None)
+
+
+def test_a_follow_up_closed_by_the_user_while_its_email_was_sent_stays_closed(alice, settings):
+    settings.EMAIL_BACKEND = f"{HERE}.MarksDoneWhileSendingBackend"
+    followup = due(alice)
+
+    result = dispatch_due()
+
+    assert result.lost == 1
+    followup.refresh_from_db()
+    assert followup.state == State.DONE
+
+
+def test_a_pass_running_past_half_its_lease_hands_the_rest_back(alice, mailoutbox, monkeypatch):
+    due(alice)
+    due(alice)
+    clock = iter([0.0, 0.0, 1000.0])
+    monkeypatch.setattr(dispatch, "monotonic", lambda: next(clock))
+
+    result = dispatch_due(lease=5 * MINUTE)
+
+    assert (result.claimed, result.sent, result.released) == (2, 1, 1)
+    released = Followup.objects.get(state=State.SCHEDULED)
+    assert (released.claimed_until, released.attempts) == (None, 0)
+    monkeypatch.undo()
+    assert dispatch_due().sent == 1
+
+
+def test_passes_claim_in_batches_oldest_first(alice, mailoutbox):
+    first = due(alice, due_at=NOW - 3 * MINUTE)
+    due(alice, due_at=NOW - MINUTE)
+
+    assert dispatch_due(batch_size=1).sent == 1
+    first.refresh_from_db()
+    assert first.state == State.NOTIFIED
+
+
+def test_the_periodic_task_repeats_passes_until_nothing_is_due(alice, mailoutbox):
+    for minutes in range(5):
+        due(alice, due_at=NOW - minutes * MINUTE)
+
+    total = dispatch_until_done(batch_size=2)
+
+    assert (total.claimed, total.sent) == (5, 5)
+    assert len(mailoutbox) == 5
+    assert dispatch_due_followups()["claimed"] == 0
+
+
+def test_the_management_command_runs_one_pass_and_prints_counts(alice, mailoutbox, capsys):
+    due(alice)
+    due(alice)
+
+    call_command("dispatch_followups", "--batch-size", "1")
+
+    out = capsys.readouterr().out
+    assert "claimed 1" in out
+    assert "sent 1" in out
+    assert len(mailoutbox) == 1
+
+
+def test_a_stale_claim_token_cannot_record_a_result(alice):
+    followup = due(alice)
+    assert not dispatch._finish(followup.pk, uuid.uuid4(), state=State.NOTIFIED)
+    followup.refresh_from_db()
+    assert followup.state == State.SCHEDULED
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [dispatch.backoff(n) // MINUTE for n in range(1, 10)] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
