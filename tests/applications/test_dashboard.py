@@ -1,0 +1,102 @@
+"""The dashboard: upcoming interviews in the user's time zone, counts per status, recent activity."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from applications.models import Status
+from applications.services import application_set_status
+from tests.applications.helpers import count_queries
+from tests.factories import ApplicationFactory, InterviewFactory
+
+pytestmark = pytest.mark.django_db
+
+HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
+URL = reverse("applications:dashboard")
+
+
+def at(*args) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=HELSINKI)
+
+
+@time_machine.travel(at(2026, 3, 1, 14, 0), tick=False)
+def test_upcoming_interviews_are_those_of_the_next_14_days_in_the_users_time_zone(
+    alice_client, alice
+):
+    """Through the end of the 14th day as alice counts days; cancelled ones are left out."""
+    application = ApplicationFactory(owner=alice, position="Shown Dev")
+    shown = [
+        InterviewFactory(application=application, starts_at=at(2026, 3, 1, 9, 0)),
+        InterviewFactory(application=application, starts_at=at(2026, 3, 15, 23, 30)),
+    ]
+    hidden = [
+        # Still 15 March in UTC, but 16 March in Helsinki.
+        InterviewFactory(application=application, starts_at=at(2026, 3, 16, 0, 30)),
+        InterviewFactory(application=application, starts_at=at(2026, 2, 28, 23, 0)),
+        InterviewFactory(application=application, starts_at=at(2026, 3, 5, 10), cancelled=True),
+    ]
+    response = alice_client.get(URL)
+    upcoming = list(response.context["upcoming"])
+    assert upcoming == shown
+    html = response.content.decode()
+    for interview in shown:
+        assert interview.get_absolute_url() in html
+    for interview in hidden:
+        assert interview.get_absolute_url() not in html
+
+
+def test_counts_per_status_cover_every_status(alice_client, alice, bob):
+    ApplicationFactory.create_batch(2, owner=alice, status=Status.APPLIED)
+    ApplicationFactory(owner=alice, status=Status.OFFER)
+    ApplicationFactory(owner=bob, status=Status.OFFER)
+    response = alice_client.get(URL)
+    counts = {value: count for value, _label, count in response.context["status_counts"]}
+    assert counts[Status.APPLIED] == 2
+    assert counts[Status.OFFER] == 1
+    assert counts[Status.SAVED] == 0
+    assert set(counts) == set(Status.values)
+
+
+def test_recent_activity_shows_the_last_ten_status_changes_newest_first(alice_client, alice):
+    application = ApplicationFactory(owner=alice)
+    for status in [Status.INTERVIEWING, Status.OFFER, Status.ACCEPTED] * 4:
+        application_set_status(application=application, status=status)
+    recent = list(alice_client.get(URL).context["recent"])
+    assert len(recent) == 10
+    assert recent[0].status == Status.ACCEPTED
+    assert [r.changed_at for r in recent] == sorted((r.changed_at for r in recent), reverse=True)
+
+
+def test_dashboard_offers_log_interview_and_new_application(alice_client):
+    html = alice_client.get(URL).content.decode()
+    assert f'href="{reverse("applications:interview_create")}">Log interview</a>' in html
+    assert f'href="{reverse("applications:application_create")}">New application</a>' in html
+    assert '<h1 class="h3 mb-0">Dashboard</h1>' in html
+
+
+def test_user_data_is_shown_as_text(alice_client, alice):
+    """HTML typed into a company name is escaped, never interpreted."""
+    application = ApplicationFactory(owner=alice, company="<script>alert(1)</script>")
+    InterviewFactory(application=application)
+    html = alice_client.get(URL).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def make_applications(user, count: int) -> None:
+    for i, application in enumerate(ApplicationFactory.create_batch(count, owner=user)):
+        if i % 2 == 0:
+            InterviewFactory(application=application)
+        if i % 3 == 0:
+            application_set_status(application=application, status=Status.OFFER)
+
+
+def test_dashboard_runs_the_same_queries_for_5_and_100_applications(alice_client, alice):
+    make_applications(alice, 5)
+    few = count_queries(alice_client, URL)
+    make_applications(alice, 95)
+    many = count_queries(alice_client, URL)
+    assert few == many
