@@ -1,4 +1,4 @@
-"""The dashboard: upcoming interviews in the user's time zone, counts per status, recent activity."""
+"""The dashboard: upcoming interviews in the user's time zone, status counts, recent activity."""
 
 import datetime
 import zoneinfo

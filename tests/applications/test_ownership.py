@@ -1,4 +1,4 @@
-"""Another user's objects are out of reach: every URL that takes an id answers 404 and changes nothing."""
+"""Other users' objects are out of reach: each URL with an id answers 404 and changes nothing."""
 
 import pytest
 from django.urls import URLPattern, reverse
