@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from applications.models import Application
 from drafts import rendering
 from drafts.models import BODY_MAX, SUBJECT_MAX, Kind, Language
 
@@ -118,6 +119,30 @@ class GenerateForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("application") and not cleaned.get("interview"):
             raise ValidationError(_("Choose an application or an interview."))
+        return cleaned
+
+
+class NewDraftForm(forms.Form):
+    """Which application to write about; only the user's own are choices."""
+
+    application = forms.ModelChoiceField(
+        label=_("Application"),
+        queryset=Application.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    interview = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = Application.objects.owned_by(user).order_by(
+            "company", "position", "id"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("application") and not cleaned.get("interview"):
+            raise ValidationError(_("Choose an application."))
         return cleaned
 
 

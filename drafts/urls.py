@@ -6,6 +6,7 @@ app_name = "drafts"
 urlpatterns = [
     path("", views.draft_list, name="list"),
     path("export.zip", views.export_zip, name="export_zip"),
+    path("new/", views.draft_new, name="new"),
     path("generate/", views.draft_generate, name="generate"),
     # The "draft" link of a reminder email (followups.links.draft_url).
     path("for-followup/<int:followup_id>/", views.draft_for_followup, name="for_followup"),

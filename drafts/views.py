@@ -23,6 +23,7 @@ from drafts.forms import (
     DraftTemplateForm,
     GenerateForm,
     KindFilterForm,
+    NewDraftForm,
     RegenerateForm,
 )
 from drafts.models import Draft, DraftTemplate, Kind, Language
@@ -229,6 +230,42 @@ def _generate(request: HttpRequest, **kwargs) -> HttpResponse:
     if not created:
         messages.info(request, _("You already have this draft: here it is."))
     return redirect(draft)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def draft_new(request: HttpRequest) -> HttpResponse:
+    """Choose what to write about: an application (from a list) or the one in the query string.
+
+    The same buttons as on the application and interview pages, for a start from the drafts list
+    or a plain link (?application=<id> or ?interview=<id>).
+    """
+    form = NewDraftForm(request.GET, user=request.user)
+    application = interview = None
+    if "interview" in request.GET or "application" in request.GET:
+        if not form.is_valid():
+            raise Http404("No such application or interview.")
+        interview_id = form.cleaned_data.get("interview")
+        if interview_id:
+            interview = get_object_or_404(
+                Interview.objects.owned_by(request.user).select_related("application"),
+                pk=interview_id,
+            )
+            application = interview.application
+        else:
+            application = form.cleaned_data["application"]
+    else:
+        form = NewDraftForm(user=request.user)
+    drafts = None
+    if interview is not None:
+        drafts = queries.drafts_for_interview(interview)
+    elif application is not None:
+        drafts = queries.drafts_for_application(application)
+    return render(
+        request,
+        "drafts/draft_new.html",
+        {"form": form, "application": application, "interview": interview, "drafts": drafts},
+    )
 
 
 @login_required

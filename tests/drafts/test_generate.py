@@ -314,3 +314,25 @@ def test_the_reminder_link_asks_a_logged_out_visitor_to_log_in(client, alices_in
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     assert not Draft.objects.exists()
+
+
+def test_the_new_draft_page_offers_only_the_users_applications(alice_client, bob, alices_application):
+    bobs = ApplicationFactory(owner=bob, company="Bob's company")
+    html = alice_client.get(reverse("drafts:new")).content.decode()
+    assert f'value="{alices_application.pk}"' in html
+    assert "Bob&#x27;s company" not in html and f'value="{bobs.pk}"' not in html
+
+
+def test_the_new_draft_page_shows_the_generate_buttons_for_an_interview(
+    alice_client, alices_interview
+):
+    html = alice_client.get(reverse("drafts:new"), {"interview": alices_interview.pk}).content
+    html = html.decode()
+    for label in ("Thank-you email", "Request feedback", "Call script"):
+        assert label in html
+    assert f'name="interview" value="{alices_interview.pk}"' in html
+
+
+@pytest.mark.parametrize("query", [{"interview": "x"}, {"application": ""}, {"interview": "0"}])
+def test_the_new_draft_page_with_a_bad_id_is_a_404(alice_client, query):
+    assert alice_client.get(reverse("drafts:new"), query).status_code == 404

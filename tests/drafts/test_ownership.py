@@ -108,3 +108,10 @@ def test_every_page_needs_a_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("field", ["application", "interview"])
+def test_the_new_draft_page_with_another_users_id_is_a_404(bob_client, alices_interview, field):
+    target = alices_interview if field == "interview" else alices_interview.application
+    response = bob_client.get(reverse("drafts:new"), {field: target.pk})
+    assert response.status_code == 404

@@ -1,0 +1,96 @@
+"""In the browser: generate a feedback request, edit it, save it, download it as .eml."""
+
+import datetime
+import email
+import email.policy
+import re
+import zoneinfo
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    ContactFactory,
+    InterviewFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
+
+
+def exact(text: str) -> re.Pattern:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def field_label(text: str) -> re.Pattern:
+    # The log-in form may still mark required fields with a "*" inside the label.
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
+def log_in(page, email_address: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label(field_label("Email")).fill(email_address)
+    page.get_by_label(field_label("Password")).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=exact("Log in")).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_a_feedback_request_is_generated_edited_saved_and_downloaded(page_for, tmp_path: Path):
+    user = UserFactory(email="drafter@example.com", display_name="Dora Drafter", language="en")
+    application = ApplicationFactory(owner=user, company="Yhtiö Ääni Oy", position="Tester")
+    interviewer = ContactFactory(owner=user, name="Anna Virtanen", email="anna@aani.example")
+    interview = InterviewFactory(
+        application=application,
+        starts_at=datetime.datetime(2026, 3, 12, 10, 0, tzinfo=HELSINKI),
+        interviewers=[interviewer],
+    )
+
+    page = page_for("en-GB")
+    log_in(page, user.email)
+    page.goto(f"/drafts/new/?interview={interview.pk}")
+    page.locator("main").get_by_role("button", name=exact("Request feedback")).click()
+
+    subject = page.get_by_label(exact("Subject"))
+    body = page.get_by_label(exact("Body"))
+    expect(subject).to_have_value("Feedback on my interview – Tester, Yhtiö Ääni Oy")
+    expect(body).to_have_value(re.compile(r"Dear Anna Virtanen,.*12 March 2026", re.DOTALL))
+    expect(page.get_by_label(exact("Language"))).to_have_value("en")
+
+    subject.fill("Palautetta haastattelusta – Yhtiö Ääni Oy")
+    body.fill("Hei Anna,\n\nmitä voisin tehdä paremmin?\n\nTerveisin\nDora")
+    page.locator("main").get_by_role("button", name=exact("Save")).click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    expect(body).to_have_value("Hei Anna,\n\nmitä voisin tehdä paremmin?\n\nTerveisin\nDora")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=exact("Download .eml")).click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("yhtio-aani-oy-feedback-request-2026-03-12")
+    assert download.suggested_filename.endswith(".eml")
+    target = tmp_path / "draft.eml"
+    download.save_as(target)
+    message = email.message_from_bytes(target.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Palautetta haastattelusta – Yhtiö Ääni Oy"
+    assert message["To"] == "anna@aani.example"
+    assert message["X-Unsent"] == "1"
+    assert message.get_content_charset() == "utf-8"
+    assert message.get_content().replace("\r\n", "\n").startswith(
+        "Hei Anna,\n\nmitä voisin tehdä paremmin?"
+    )
+
+    href = page.get_by_role("link", name=exact("Open in mail app")).get_attribute("href")
+    parts = urlsplit(href)
+    assert parts.scheme == "mailto"
+    assert parts.path == "anna@aani.example"
+    query = parse_qs(parts.query)
+    assert query["subject"] == ["Palautetta haastattelusta – Yhtiö Ääni Oy"]
+    assert query["body"] == ["Hei Anna,\r\n\r\nmitä voisin tehdä paremmin?\r\n\r\nTerveisin\r\nDora"]
+
+    # The copy button appears once the script runs (it is hidden without JavaScript).
+    expect(page.locator("main").get_by_role("button", name=exact("Copy"))).to_be_visible()
