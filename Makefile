@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 export PORT
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: install run test lint format migrate messages demo bench faults clean
+.PHONY: install run test lint format migrate messages demo bench faults clean prod-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,25 @@ messages: install
 
 clean:
 	rm -rf var/static var/broker var/celerybeat-schedule*
+
+## Production settings on this machine (docs/deploy.md): DEBUG off, PostgreSQL and Redis on
+## 127.0.0.1, gunicorn + worker + beat. Plain http, so no TLS redirect. State in var/prod-local/.
+prod-local: install
+	@set -e; \
+	var="$(CURDIR)/var/prod-local"; mkdir -p "$$var"; \
+	test -s "$$var/secret_key" || { umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$var/secret_key"; }; \
+	export SEURANTA_VAR_DIR="$$var" DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat "$$var/secret_key")" \
+	  DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1:$(PORT) \
+	  DJANGO_SECURE_SSL_REDIRECT=0 TRUSTED_PROXY_COUNT=0 \
+	  DATABASE_URL="$${PROD_LOCAL_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/seuranta_prod_local}" \
+	  REDIS_URL="$${PROD_LOCAL_REDIS_URL:-redis://127.0.0.1:6379/1}"; \
+	$(BIN)/python -c 'import os, psycopg; from psycopg import sql; from urllib.parse import urlparse; \
+	u = urlparse(os.environ["DATABASE_URL"]); name = u.path.lstrip("/"); \
+	c = psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username, password=u.password, dbname="postgres", autocommit=True); \
+	found = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone(); \
+	found or c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))); \
+	found or print("prod-local: created database", name)'; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	echo "Seuranta (production settings) on $$SITE_URL  (Ctrl-C to stop)"; \
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --no-prefix --port $(PORT) --procfile Procfile
