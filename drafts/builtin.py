@@ -84,13 +84,13 @@ Ystävällisin terveisin
 Call {interviewer_name} ({company}): {interviewer_phone}
 Keep it short: two or three minutes is plenty, and one call is enough.
 
-1. Greet: "Hello, this is {my_name}. We met on {interview_date} for the {position} interview."
-2. Thank: "Thank you again for the conversation, I really enjoyed it."
-3. Confirm your interest: "I am still very interested in the position, even more so after \
-the interview."
-4. Ask about the timeline: "Could you tell me how the process goes on from here, and when \
-you expect to decide?"
-5. Close: "Thank you for your time, and have a good day."
+1. Greet: “Hello, this is {my_name}. We met on {interview_date} for the {position} interview.”
+2. Thank: “Thank you again for the conversation, I really enjoyed it.”
+3. Confirm your interest: “I am still very interested in the position, even more so after \
+the interview.”
+4. Ask about the timeline: “Could you tell me how the process goes on from here, and when \
+you expect to decide?”
+5. Close: “Thank you for your time, and have a good day.”
 
 Notes from the call:
 """,
@@ -101,14 +101,14 @@ Notes from the call:
 Soita: {interviewer_name} ({company}), puh. {interviewer_phone}
 Pidä puhelu lyhyenä: pari kolme minuuttia riittää, ja yksi soitto on tarpeeksi.
 
-1. Tervehdi: "Hei, tässä {my_name}. Tapasimme {interview_date} {position} -tehtävän \
-haastattelussa."
-2. Kiitä: "Kiitos vielä keskustelusta, se oli minulle antoisa."
-3. Vahvista kiinnostuksesi: "Olen edelleen hyvin kiinnostunut tehtävästä, ja haastattelu vain \
-lisäsi kiinnostustani."
-4. Kysy aikataulusta: "Osaatko kertoa, miten prosessi tästä etenee ja milloin päätös on \
-odotettavissa?"
-5. Lopeta: "Kiitos ajastasi, ja oikein mukavaa päivänjatkoa."
+1. Tervehdi: ”Hei, tässä {my_name}. Tapasimme {interview_date} {position} -tehtävän \
+haastattelussa.”
+2. Kiitä: ”Kiitos vielä keskustelusta, se oli minulle antoisa.”
+3. Vahvista kiinnostuksesi: ”Olen edelleen hyvin kiinnostunut tehtävästä, ja haastattelu vain \
+lisäsi kiinnostustani.”
+4. Kysy aikataulusta: ”Osaatko kertoa, miten prosessi tästä etenee ja milloin päätös on \
+odotettavissa?”
+5. Lopeta: ”Kiitos ajastasi, ja oikein mukavaa päivänjatkoa.”
 
 Muistiinpanot puhelusta:
 """,

@@ -316,7 +316,9 @@ def test_the_reminder_link_asks_a_logged_out_visitor_to_log_in(client, alices_in
     assert not Draft.objects.exists()
 
 
-def test_the_new_draft_page_offers_only_the_users_applications(alice_client, bob, alices_application):
+def test_the_new_draft_page_offers_only_the_users_applications(
+    alice_client, bob, alices_application
+):
     bobs = ApplicationFactory(owner=bob, company="Bob's company")
     html = alice_client.get(reverse("drafts:new")).content.decode()
     assert f'value="{alices_application.pk}"' in html

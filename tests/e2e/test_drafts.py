@@ -80,8 +80,10 @@ def test_a_feedback_request_is_generated_edited_saved_and_downloaded(page_for, t
     assert message["To"] == "anna@aani.example"
     assert message["X-Unsent"] == "1"
     assert message.get_content_charset() == "utf-8"
-    assert message.get_content().replace("\r\n", "\n").startswith(
-        "Hei Anna,\n\nmitä voisin tehdä paremmin?"
+    assert (
+        message.get_content()
+        .replace("\r\n", "\n")
+        .startswith("Hei Anna,\n\nmitä voisin tehdä paremmin?")
     )
 
     href = page.get_by_role("link", name=exact("Open in mail app")).get_attribute("href")
@@ -90,7 +92,8 @@ def test_a_feedback_request_is_generated_edited_saved_and_downloaded(page_for, t
     assert parts.path == "anna@aani.example"
     query = parse_qs(parts.query)
     assert query["subject"] == ["Palautetta haastattelusta – Yhtiö Ääni Oy"]
-    assert query["body"] == ["Hei Anna,\r\n\r\nmitä voisin tehdä paremmin?\r\n\r\nTerveisin\r\nDora"]
+    body_text = "Hei Anna,\n\nmitä voisin tehdä paremmin?\n\nTerveisin\nDora"
+    assert query["body"] == [body_text.replace("\n", "\r\n")]
 
     # The copy button appears once the script runs (it is hidden without JavaScript).
     expect(page.locator("main").get_by_role("button", name=exact("Copy"))).to_be_visible()
