@@ -349,3 +349,20 @@ def test_a_stale_claim_token_cannot_record_a_result(alice):
 
 def test_backoff_doubles_up_to_an_hour():
     assert [dispatch.backoff(n) // MINUTE for n in range(1, 10)] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_the_beat_schedule_triggers_the_registered_dispatch_task(settings):
+    from config.celery_app import app
+
+    task = settings.CELERY_BEAT_SCHEDULE["dispatch-due-followups"]["task"]
+    assert task == "followups.tasks.dispatch_due_followups"
+    assert app.tasks[task].run is dispatch_due_followups.run
+
+
+def test_support_finds_a_failed_reminder_in_the_admin(admin_client, alice):
+    due(alice, state=State.FAILED, last_error="SMTPException: 451")
+
+    response = admin_client.get("/admin/followups/followup/?state=failed&q=Acme")
+
+    assert response.status_code == 200
+    assert b"Acme" in response.content

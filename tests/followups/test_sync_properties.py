@@ -154,7 +154,7 @@ def assert_in_step(application) -> None:
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(action, min_size=1, max_size=12))
+@given(steps=st.lists(action, min_size=1, max_size=10))
 def test_no_sequence_of_user_actions_duplicates_a_follow_up(steps):
     """Each example has its own user and application, so examples cannot disturb each other."""
     with time_machine.travel(START, tick=False) as traveller:
