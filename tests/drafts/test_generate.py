@@ -338,3 +338,24 @@ def test_the_new_draft_page_shows_the_generate_buttons_for_an_interview(
 @pytest.mark.parametrize("query", [{"interview": "x"}, {"application": ""}, {"interview": "0"}])
 def test_the_new_draft_page_with_a_bad_id_is_a_404(alice_client, query):
     assert alice_client.get(reverse("drafts:new"), query).status_code == 404
+
+
+def test_a_feedback_followup_without_interview_uses_the_latest_one(alice_client, alices_interview):
+    followup = Followup.objects.create(
+        owner=alices_interview.owner,
+        application=alices_interview.application,
+        interview=None,
+        kind=FollowupKind.FEEDBACK,
+        due_at=INTERVIEW_START,
+        next_attempt_at=INTERVIEW_START,
+    )
+    alice_client.get(reverse("drafts:for_followup", args=[followup.pk]))
+    draft = Draft.objects.get()
+    assert draft.kind == Kind.FEEDBACK
+    assert draft.interview == alices_interview
+    assert "Anna Virtanen" in draft.body
+
+
+def test_the_reminder_link_path_is_stable():
+    """followups.links.draft_url builds this path; the reminder emails already sent use it."""
+    assert reverse("drafts:for_followup", args=[42]) == "/drafts/for-followup/42/"
