@@ -1,0 +1,78 @@
+"""`manage.py seed_demo` fills an account with a realistic, consistent and repeatable history."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from applications.models import Application, Interview, PrepItem, StatusChange
+from followups.models import Followup, State
+
+
+def seed(email: str, *args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--email", email, *args, stdout=out)
+    return out.getvalue()
+
+
+def story(user) -> list[tuple]:
+    return list(
+        Application.objects.filter(owner=user)
+        .order_by("id")
+        .values_list("company", "position", "status", "applied_on")
+    )
+
+
+@pytest.mark.django_db
+def test_it_creates_the_user_with_applications_history_interviews_and_followups():
+    output = seed("demo@example.com", "--applications", "60", "--password", "demo-pass-123")
+    user = User.objects.get(email="demo@example.com")
+    assert user.check_password("demo-pass-123")
+    assert "60 applications" in output
+    apps = list(Application.objects.filter(owner=user).prefetch_related("status_changes"))
+    assert len(apps) == 60
+    assert len({a.status for a in apps}) >= 4
+    for app in apps:
+        steps = [s.status for s in app.status_changes.all()]
+        # The timeline ends where the application is, and an interview means "interviewing".
+        assert steps[-1] == app.status
+        if app.interviews.exists():
+            assert "interviewing" in steps
+    assert Interview.objects.filter(owner=user).exists()
+    assert PrepItem.objects.filter(owner=user).exists()
+    assert Followup.objects.filter(owner=user, state=State.DONE).exists()
+    assert not StatusChange.objects.exclude(owner=user).exists()
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_data():
+    seed("one@example.com", "--applications", "25", "--seed", "7")
+    seed("two@example.com", "--applications", "25", "--seed", "7")
+    seed("three@example.com", "--applications", "25", "--seed", "8")
+    one, two, three = (User.objects.get(email=f"{n}@example.com") for n in ("one", "two", "three"))
+    assert story(one) == story(two)
+    assert story(one) != story(three)
+
+
+@pytest.mark.django_db
+def test_an_existing_user_is_filled_and_reset_replaces_their_data(alice):
+    seed(alice.email, "--applications", "5")
+    seed(alice.email, "--applications", "5")
+    assert Application.objects.filter(owner=alice).count() == 10
+    seed(alice.email, "--applications", "3", "--reset")
+    assert Application.objects.filter(owner=alice).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_negative_count_is_refused():
+    with pytest.raises(CommandError):
+        seed("demo@example.com", "--applications", "-1")
+
+
+def test_the_insights_page_works_on_a_seeded_account(client, db):
+    seed("demo@example.com", "--applications", "40")
+    client.force_login(User.objects.get(email="demo@example.com"))
+    response = client.get("/insights/")
+    assert response.status_code == 200
+    assert response.context["data"].total == 40
