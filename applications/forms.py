@@ -566,8 +566,17 @@ class FilterForm(forms.Form):
         return self.cleaned_data.get(name) or default
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
 class ApplicationFilterForm(FilterForm):
-    q = forms.CharField(label=_("Search"), max_length=SHORT_MAX, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=SHORT_MAX,
+        required=False,
+        widget=SearchInput(attrs={"placeholder": _("Company or position")}),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("All statuses")), *Status.choices],
@@ -576,12 +585,6 @@ class ApplicationFilterForm(FilterForm):
     sort = forms.ChoiceField(
         label=_("Sort by"), choices=list(APPLICATION_SORTS.items()), required=False
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Company or position")}
-        )
 
 
 class InterviewFilterForm(FilterForm):
@@ -593,10 +596,9 @@ class InterviewFilterForm(FilterForm):
 
 
 class ContactFilterForm(FilterForm):
-    q = forms.CharField(label=_("Search"), max_length=SHORT_MAX, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Name, company or email")}
-        )
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=SHORT_MAX,
+        required=False,
+        widget=SearchInput(attrs={"placeholder": _("Name, company or email")}),
+    )
