@@ -119,10 +119,10 @@ def test_the_email_is_in_the_users_language_without_changing_the_callers(alice):
     alice.save()
     followup = followups_for(alice)[Kind.CALL]
 
-    with translation.override("en"):
+    with translation.override("en"), timezone.override(datetime.UTC):
         message = reminder_message(followup)
         assert translation.get_language() == "en"
-    assert timezone.get_current_timezone_name() == "UTC"
+        assert timezone.get_current_timezone_name() == "UTC"
 
     assert '<html lang="fi">' in message.alternatives[0][0]
     # The interview, in Helsinki time and Finnish date format.
