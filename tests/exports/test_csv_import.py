@@ -258,3 +258,22 @@ def test_the_import_pages_have_labelled_inputs(alice_client, alice):
     page = alice_client.get(reverse("exports:import_csv_map")).content.decode()
     assert 'for="id_company"' in page and 'for="id_contact_emails"' in page
     assert "Kone Oyj" in page  # the first rows of the file are shown
+
+
+def test_the_applications_csv_export_imports_back(client, alice, bob, frozen):
+    from tests.exports.fixtures import fill_account
+
+    fill_account(alice)
+    client.force_login(alice)
+    exported = b"".join(client.get(reverse("exports:applications_csv")).streaming_content)
+    client.force_login(bob)
+
+    preview, confirmed = run_import(client, exported)
+
+    assert preview.status_code == 200, preview.content.decode()
+    assert confirmed.status_code == 302
+    fields = ("company", "position", "status", "applied_on", "expected_salary", "offered_salary")
+    mine = sorted(Application.objects.filter(owner=alice).values_list(*fields))
+    assert sorted(Application.objects.filter(owner=bob).values_list(*fields)) == mine
+    kone = Application.objects.get(owner=bob, company="Kone Oyj")
+    assert [c.email for c in kone.contacts.all()] == ["maija@kone.example"]
