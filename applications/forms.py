@@ -121,7 +121,7 @@ class OwnedModelForm(forms.ModelForm):
         self.owner = owner
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea) and field.max_length:
-                field.widget.attrs.setdefault("rows", 4)
+                field.widget.attrs["rows"] = 4
                 if not field.help_text:
                     field.help_text = limit_help(field.max_length)
 
@@ -320,7 +320,7 @@ class InterviewForm(OwnedModelForm):
             "starts_at": _("Starts at"),
             "kind": _("Kind"),
             "location": _("Place or meeting link"),
-            "interviewers": _("Interviewers"),
+            "interviewers": _("Choose from your contacts"),
         }
         widgets = {
             "starts_at": DateTimeLocalInput,
@@ -359,7 +359,7 @@ class InterviewForm(OwnedModelForm):
             del self.fields["position"]
         interviewers = self.fields["interviewers"]
         interviewers.queryset = Contact.objects.owned_by(owner)
-        interviewers.help_text = _("Your contacts. To add someone new, type them below.")
+        interviewers.help_text = _("To add someone new, type their name below.")
         if not interviewers.queryset.exists():
             # Nothing to pick from: the fields below are the way to name an interviewer.
             del self.fields["interviewers"]
