@@ -102,8 +102,9 @@ def read_unsubscribe_token(token: str) -> int:
 
 
 def draft_url(followup: Followup) -> str:
-    """The absolute URL of the page to open for this follow-up's email or call draft.
+    """The absolute URL of this follow-up's email or call draft, written on first open.
 
-    Until the drafts feature lands this is the application page; that change is made here only.
+    The page needs a session (login redirects back here), is owner-filtered, and finds the
+    same draft on every visit (drafts.views.draft_for_followup).
     """
-    return _absolute(followup.application.get_absolute_url())
+    return _absolute(reverse("drafts:for_followup", kwargs={"followup_id": followup.pk}))

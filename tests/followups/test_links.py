@@ -95,10 +95,9 @@ def test_an_unsubscribe_token_does_not_expire(alice, time_machine):
     assert links.read_unsubscribe_token(token) == alice.pk
 
 
-def test_draft_url_points_at_the_application_for_now(alice, monkeypatch):
+def test_draft_url_opens_the_follow_ups_draft_page(alice):
     followup = make_followup(alice)
-    monkeypatch.setattr(type(followup.application), "get_absolute_url", lambda self: "/app/1/")
-    assert links.draft_url(followup) == settings.SITE_URL + "/app/1/"
+    assert links.draft_url(followup) == f"{settings.SITE_URL}/drafts/for-followup/{followup.pk}/"
 
 
 # --- Signed action views -------------------------------------------------------------------------
