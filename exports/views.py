@@ -19,7 +19,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from applications.models import Interview
 from exports import calendar, csv_export, csv_import, json_export, json_import
@@ -114,7 +119,7 @@ def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe  # some calendar apps check the feed with HEAD first
 def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The feed calendar apps subscribe to: found by its secret token alone, no session."""
     feed = CalendarFeed.objects.select_related("owner").filter(token=token).first()
