@@ -51,6 +51,12 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale fi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
+DEMO_EMAIL ?= demo@example.com
+DEMO_APPLICATIONS ?= 60
+## A demo account with a few months of job search (log in with the password it prints).
+demo: migrate
+	$(BIN)/python manage.py seed_demo --email $(DEMO_EMAIL) --applications $(DEMO_APPLICATIONS)
+
 clean:
 	rm -rf var/static var/broker var/celerybeat-schedule*
 

@@ -20,7 +20,11 @@ class UserPreferencesMiddleware:
                 request.LANGUAGE_CODE = user.language
         else:
             timezone.deactivate()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves other users next: leave no time zone behind.
+            timezone.deactivate()
         if user is not None and user.is_authenticated and user.language:
             response.headers.setdefault("Content-Language", user.language)
         return response

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from config.health import healthz
 
@@ -11,6 +13,7 @@ urlpatterns = [
     path("drafts/", include("drafts.urls")),
     path("data/", include("exports.urls")),
     path("insights/", include("insights.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Visitors who are not logged in choose their language too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("applications.urls")),
 ]

@@ -49,6 +49,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     owner = factory.SubFactory(UserFactory)
     company = factory.Sequence(lambda n: f"Acme {n} Oy")
