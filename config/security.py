@@ -29,6 +29,9 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if settings.DEBUG and response.status_code in (404, 500):
+            # Django's debug error pages are built from inline styles and scripts.
+            return response
         match = getattr(request, "resolver_match", None)
         policy = self.per_view.get(match.view_name, self.policy) if match else self.policy
         # setdefault: a view that needs its own policy can still set the header itself.

@@ -48,6 +48,14 @@ def test_logged_in_page_sends_the_other_security_headers(alice_client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
+def test_debug_error_pages_stay_readable_under_debug(client, settings):
+    """Django's technical 404 page is inline CSS; production error pages keep the policy."""
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in client.get("/no-such-page/")
+
+
 @pytest.fixture
 def outbox_message_url(settings, tmp_path, alice):
     settings.OUTBOX_DIR = tmp_path / "mail"
