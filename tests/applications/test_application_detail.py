@@ -113,3 +113,12 @@ def test_page_passes_the_applications_follow_ups(alice_client, alice):
     application = ApplicationFactory(owner=alice)
     response = alice_client.get(application.get_absolute_url())
     assert response.context["followups"] == []
+
+
+def test_interviewer_names_on_the_timeline_are_escaped(alice_client, alice):
+    contact = ContactFactory(owner=alice, name="<i>Maija</i>")
+    application = ApplicationFactory(owner=alice)
+    InterviewFactory(application=application, interviewers=[contact])
+    html = alice_client.get(application.get_absolute_url()).content.decode()
+    assert "with &lt;i&gt;Maija&lt;/i&gt;" in html
+    assert "<i>Maija</i>" not in html

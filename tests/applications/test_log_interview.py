@@ -335,3 +335,11 @@ def test_the_form_has_the_issues_labels(alice_client):
     ):
         assert has_label(html, label), label
     assert 'type="datetime-local"' in html
+
+
+def test_only_the_quick_path_loads_its_script(alice_client, alice):
+    """The script that hides the new-application fields once an application is chosen."""
+    application = ApplicationFactory(owner=alice)
+    assert "js/log-interview.js" in alice_client.get(reverse(QUICK)).content.decode()
+    from_application = reverse("applications:application_interview_create", args=[application.pk])
+    assert "js/log-interview.js" not in alice_client.get(from_application).content.decode()
