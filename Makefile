@@ -47,9 +47,11 @@ format: install
 	$(BIN)/ruff format .
 
 ## Rebuild the translation catalogues after changing user-visible strings.
+## (then translate the new entries in locale/fi/LC_MESSAGES/django.po and run it again)
 messages: install
-	$(BIN)/python manage.py makemessages --locale fi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale fi --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale fi --ignore '.venv/*'
+	$(BIN)/python scripts/check_messages.py
 
 DEMO_EMAIL ?= demo@example.com
 DEMO_APPLICATIONS ?= 60

@@ -124,7 +124,14 @@ TARGETS = [
     Target(
         "decision_expected_on",
         gettext_lazy("Decision expected by"),
-        ("decisionexpectedby", "decisionexpected", "decisionby", "päätös", "päätösmennessä"),
+        (
+            "decisionexpectedby",
+            "decisionexpected",
+            "decisionby",
+            "päätös",
+            "päätösmennessä",
+            "päätösviimeistään",
+        ),
     ),
     Target(
         "expected_salary",

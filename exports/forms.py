@@ -1,18 +1,29 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from exports.csv_import import MAX_BYTES, MAX_ROWS, TARGETS
 from exports.json_import import JSON_MAX_BYTES
 
 
+def interpolated(message, values: dict):
+    """A lazy message with its values filled in when shown, in the language of that request.
+
+    `gettext_lazy(...) % values` would translate once, at import, in the default language.
+    """
+    return lazy(lambda: message % values, str)()
+
+
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_(
-            "Comma, semicolon or tab separated, as Excel, LibreOffice or Google Sheets save it; "
-            "at most %(mb)d MB and %(rows)d rows. The first row names the columns."
-        )
-        % {"mb": MAX_BYTES >> 20, "rows": MAX_ROWS},
+        help_text=interpolated(
+            _(
+                "Comma, semicolon or tab separated, as Excel, LibreOffice or Google Sheets save "
+                "it; at most %(mb)d MB and %(rows)d rows. The first row names the columns."
+            ),
+            {"mb": MAX_BYTES >> 20, "rows": MAX_ROWS},
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
     )
 
@@ -20,10 +31,10 @@ class CsvUploadForm(forms.Form):
 class JsonUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Seuranta export (JSON)"),
-        help_text=_(
-            "A file downloaded from “Export” on this or another Seuranta (at most %(mb)d MB)."
-        )
-        % {"mb": JSON_MAX_BYTES >> 20},
+        help_text=interpolated(
+            _("A file downloaded from “Export” on this or another Seuranta (at most %(mb)d MB)."),
+            {"mb": JSON_MAX_BYTES >> 20},
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
 
