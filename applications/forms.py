@@ -48,9 +48,6 @@ def form_helper(layout: Layout | None = None) -> FormHelper:
     """Fields only: templates write the <form>, the CSRF token and the buttons themselves."""
     helper = FormHelper()
     helper.form_tag = False
-    # The stock field template puts a "*" inside the label; ours marks required fields by CSS so
-    # that a label reads exactly as the field's name (screen readers, browser tests).
-    helper.field_template = "applications/crispy/field.html"
     if layout is not None:
         helper.layout = layout
     return helper

@@ -42,6 +42,7 @@ from applications.models import (
     Status,
     StatusChange,
 )
+from drafts.queries import drafts_for_application, drafts_for_interview
 
 PER_PAGE = 25
 UPCOMING_DAYS = 14
@@ -207,6 +208,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline,
         "status_form": StatusForm(initial={"status": application.status}),
         "followups": _followups_for(application),
+        "drafts": drafts_for_application(application),
     }
     return render(request, "applications/application_detail.html", context)
 
@@ -376,6 +378,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interviewers": interview.interviewers.all(),
         "formset": formset,
         "prep_helper": form_helper(),
+        "drafts": drafts_for_interview(interview),
     }
     return render(request, "applications/interview_detail.html", context)
 

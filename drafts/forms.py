@@ -24,9 +24,6 @@ def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True  # the template's own {% csrf_token %} is in every <form>
-    # The project's field template marks required fields by CSS, so that a label reads
-    # exactly "Subject" (screen readers, browser tests) instead of "Subject*".
-    helper.field_template = "applications/crispy/field.html"
     return helper
 
 
