@@ -5,6 +5,7 @@ password-reset counts live in the cache, cleared around every test here.
 """
 
 import datetime
+import uuid
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from tests.services import require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,20 @@ def test_password_reset_form_page_itself_is_never_limited(client, clean_cache):
     for _ in range(10):
         reset(client, "dave@example.com")
     assert client.get(reverse("password_reset"), REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
+@pytest.mark.redis
+def test_password_reset_limit_is_shared_through_redis(client, settings):
+    """With REDIS_URL every web process counts in one place; the counter expires by itself."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": require_redis(),
+            # A prefix of this run's own, and no cache.clear(): that would empty the whole
+            # Redis database, which other tests use as their broker.
+            "KEY_PREFIX": f"seuranta-test-{uuid.uuid4().hex}",
+        }
+    }
+    for _ in range(5):
+        assert reset(client, "erin@example.com").status_code == 302
+    assert reset(client, "erin@example.com").status_code == 429
