@@ -1,0 +1,124 @@
+"""What the forms share: the crispy helper, validators, input widgets and the base forms."""
+
+import copy
+import datetime
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from applications.models import DURATION_CHOICES, DURATION_MAX, DURATION_MIN
+
+PHONE_RE = re.compile(r"^[0-9+()./\- ]+$")
+# Dates outside these years are typing mistakes, and some of them cannot be stored as UTC.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
+
+
+def limit_help(limit: int):
+    return ngettext_lazy(
+        "At most %(limit)s character.", "At most %(limit)s characters.", "limit"
+    ) % {"limit": limit}
+
+
+def form_helper(layout: Layout | None = None) -> FormHelper:
+    """Fields only: templates write the <form>, the CSRF token and the buttons themselves."""
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+def validate_phone(value: str) -> None:
+    if value and not PHONE_RE.match(value):
+        raise ValidationError(
+            _("Enter a phone number using digits, spaces and + ( ) - . / only."), code="phone"
+        )
+
+
+def validate_year(value: datetime.date | datetime.datetime | None) -> None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s."),
+            code="year",
+            params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+        )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        # The browser's date picker always speaks ISO, whatever the page's language.
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DurationInput(forms.NumberInput):
+    """A number input that offers the usual durations as suggestions but accepts any value."""
+
+    datalist_id = "duration-choices"
+
+    def __init__(self, attrs=None):
+        attrs = {"min": DURATION_MIN, "max": DURATION_MAX, "step": 1, **(attrs or {})}
+        attrs["list"] = self.datalist_id
+        super().__init__(attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join(
+            "", '<option value="{}"></option>', ((m,) for m in DURATION_CHOICES)
+        )
+        datalist = format_html('<datalist id="{}">{}</datalist>', self.datalist_id, options)
+        return super().render(name, value, attrs, renderer) + datalist
+
+
+class OwnedModelForm(forms.ModelForm):
+    """A model form for one user's rows.
+
+    ModelForm validation writes the typed values into its instance. The form validates a copy,
+    so the object the view holds keeps its stored values: services compare old and new (a status
+    change is recorded only if the status really changed) and a refused edit shows no half-typed
+    heading.
+    """
+
+    def __init__(self, *args, owner, **kwargs):
+        if kwargs.get("instance") is not None:
+            kwargs["instance"] = copy.copy(kwargs["instance"])
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea) and field.max_length:
+                field.widget.attrs["rows"] = 4
+                if not field.help_text:
+                    field.help_text = limit_help(field.max_length)
+
+    @property
+    def helper(self) -> FormHelper:
+        # Built on use, so that the layout sees the fields as the subclass left them.
+        return form_helper(self.get_layout())
+
+    def get_layout(self) -> Layout | None:
+        return None
+
+
+class FilterForm(forms.Form):
+    """A GET form of list filters: a refused value falls back to the default, never an error."""
+
+    def value(self, name: str, default: str = "") -> str:
+        self.is_valid()
+        return self.cleaned_data.get(name) or default
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"

@@ -1,0 +1,177 @@
+"""Forms of applications: create and edit, the status change and the list filters."""
+
+import re
+
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from applications.forms._common import (
+    DateInput,
+    FilterForm,
+    OwnedModelForm,
+    SearchInput,
+    validate_year,
+)
+from applications.models import SHORT_MAX, Application, Contact, Status
+
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+class ApplicationForm(OwnedModelForm):
+    posting_url = forms.URLField(
+        label=_("Job posting URL"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "company",
+            "position",
+            "status",
+            "posting_url",
+            "location",
+            "source",
+            "applied_on",
+            "decision_expected_on",
+            "expected_salary",
+            "expected_salary_currency",
+            "expected_salary_period",
+            "offered_salary",
+            "offered_salary_currency",
+            "offered_salary_period",
+            "contacts",
+            "notes",
+        ]
+        labels = {
+            "company": _("Company"),
+            "position": _("Position"),
+            "status": _("Status"),
+            "applied_on": _("Date applied"),
+            "decision_expected_on": _("Decision expected by"),
+            "expected_salary_currency": _("Currency of the expected salary"),
+            "expected_salary_period": _("Expected salary is"),
+            "offered_salary_currency": _("Currency of the offered salary"),
+            "offered_salary_period": _("Offered salary is"),
+        }
+        widgets = {
+            "applied_on": DateInput,
+            "decision_expected_on": DateInput,
+            "contacts": forms.CheckboxSelectMultiple,
+            "expected_salary_currency": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
+            "offered_salary_currency": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
+        }
+        help_texts = {
+            "expected_salary_currency": _("A three-letter code, such as EUR."),
+            "offered_salary_currency": _("A three-letter code, such as EUR."),
+        }
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, owner=owner, **kwargs)
+        self.fields["posting_url"].widget.attrs["placeholder"] = "https://"
+        for name in ("expected_salary", "offered_salary"):
+            field = self.fields[name]
+            field.widget.attrs["min"] = 0
+            field.error_messages["min_value"] = _("A salary cannot be below zero.")
+            field.validators.append(_salary_not_negative)
+        contacts = self.fields["contacts"]
+        contacts.queryset = Contact.objects.owned_by(owner)
+        contacts.help_text = _("People at the employer you have been in touch with.")
+        if not contacts.queryset.exists():
+            del self.fields["contacts"]
+
+    def get_layout(self) -> Layout:
+        return Layout(
+            "company",
+            "position",
+            Row(Column("status"), Column("applied_on"), Column("decision_expected_on")),
+            "posting_url",
+            Row(Column("location"), Column("source")),
+            Row(
+                Column("expected_salary"),
+                Column("expected_salary_currency"),
+                Column("expected_salary_period"),
+            ),
+            Row(
+                Column("offered_salary"),
+                Column("offered_salary_currency"),
+                Column("offered_salary_period"),
+            ),
+            *(["contacts"] if "contacts" in self.fields else []),
+            "notes",
+        )
+
+    def clean_expected_salary_currency(self) -> str:
+        return _clean_currency(self.cleaned_data["expected_salary_currency"])
+
+    def clean_offered_salary_currency(self) -> str:
+        return _clean_currency(self.cleaned_data["offered_salary_currency"])
+
+    def clean_applied_on(self):
+        value = self.cleaned_data["applied_on"]
+        validate_year(value)
+        return value
+
+    def clean_decision_expected_on(self):
+        value = self.cleaned_data["decision_expected_on"]
+        validate_year(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        applied, decision = cleaned.get("applied_on"), cleaned.get("decision_expected_on")
+        if applied and decision and decision < applied:
+            self.add_error(
+                "decision_expected_on",
+                _("The decision date cannot be before the date you applied."),
+            )
+        return cleaned
+
+    def service_fields(self) -> dict:
+        """Keyword arguments for application_create / application_update."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data.pop("contacts", None)
+        return data
+
+
+def _salary_not_negative(value) -> None:
+    if value is not None and value < 0:
+        raise ValidationError(_("A salary cannot be below zero."), code="min_value")
+
+
+def _clean_currency(value: str) -> str:
+    value = (value or "").strip().upper()
+    if not CURRENCY_RE.match(value):
+        raise ValidationError(_("Enter a three-letter currency code, such as EUR."))
+    return value
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+
+
+# Sorting of the application list: a whitelist, so the query string never names a column.
+APPLICATION_SORTS = {
+    "updated": _("Last updated"),
+    "company": _("Company"),
+    "applied": _("Date applied"),
+    "status": _("Status"),
+}
+
+
+class ApplicationFilterForm(FilterForm):
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=SHORT_MAX,
+        required=False,
+        widget=SearchInput(attrs={"placeholder": _("Company or position")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All statuses")), *Status.choices],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=list(APPLICATION_SORTS.items()), required=False
+    )

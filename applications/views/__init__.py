@@ -1,0 +1,68 @@
+"""Pages for applications, interviews, contacts, the feedback log and the question bank.
+
+Every object is fetched through `_owned`, so another user's id is a 404. Writes that touch the
+status or an interview go through applications.services; the views only validate and redirect.
+"""
+
+# One module per feature; the names applications/urls.py uses are re-exported here.
+from applications.views.applications import (
+    application_create,
+    application_delete,
+    application_detail,
+    application_list,
+    application_status,
+    application_update,
+)
+from applications.views.contacts import (
+    contact_create,
+    contact_delete,
+    contact_detail,
+    contact_list,
+    contact_update,
+)
+from applications.views.dashboard import dashboard
+from applications.views.feedback import feedback_create, feedback_delete, feedback_update
+from applications.views.interviews import (
+    application_interview_create,
+    interview_cancel,
+    interview_create,
+    interview_delete,
+    interview_detail,
+    interview_list,
+    interview_update,
+)
+from applications.views.question_bank import (
+    bank_question_delete,
+    bank_question_move,
+    bank_question_update,
+    question_bank,
+)
+
+__all__ = [
+    "application_create",
+    "application_delete",
+    "application_detail",
+    "application_interview_create",
+    "application_list",
+    "application_status",
+    "application_update",
+    "bank_question_delete",
+    "bank_question_move",
+    "bank_question_update",
+    "contact_create",
+    "contact_delete",
+    "contact_detail",
+    "contact_list",
+    "contact_update",
+    "dashboard",
+    "feedback_create",
+    "feedback_delete",
+    "feedback_update",
+    "interview_cancel",
+    "interview_create",
+    "interview_delete",
+    "interview_detail",
+    "interview_list",
+    "interview_update",
+    "question_bank",
+]

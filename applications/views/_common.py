@@ -1,0 +1,52 @@
+"""What every page module shares: the owner-filtered lookup, pagination, form and delete pages."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+PER_PAGE = 25
+
+
+def _owned(model, request: HttpRequest, pk: int, queryset: QuerySet | None = None):
+    """The user's row with this id, or 404: the one way views look objects up."""
+    queryset = queryset if queryset is not None else model.objects.all()
+    return get_object_or_404(queryset.filter(owner=request.user), pk=pk)
+
+
+def _page(request: HttpRequest, queryset) -> Page:
+    # get_page turns "abc", "-1" and huge numbers into the first or last page instead of an error.
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, **extra) -> HttpResponse:
+    context = {"form": form, "title": title, "cancel_url": cancel_url, **extra}
+    return render(request, "applications/form_page.html", context)
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    delete: Callable[[], None],
+    done_message: str,
+    success_url: str,
+    cancel_url: str,
+    consequences: list[str] = (),
+) -> HttpResponse:
+    """GET asks; POST deletes. Nothing is deleted by following a link."""
+    if request.method == "POST":
+        delete()
+        messages.success(request, done_message)
+        return redirect(success_url)
+    context = {
+        "title": title,
+        "question": question,
+        "consequences": consequences,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "applications/confirm_delete.html", context)

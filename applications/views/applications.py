@@ -1,0 +1,164 @@
+"""Applications: the list, a detail page with its timeline, create, edit, delete and status."""
+
+from django.contrib import messages
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications import services
+from applications.forms import ApplicationFilterForm, ApplicationForm, StatusForm, form_helper
+from applications.models import Application, Status
+from applications.views._common import _confirm_delete, _form_page, _owned, _page
+from drafts.queries import drafts_for_application
+
+
+def _followups_for(application: Application) -> list:
+    try:
+        from followups.queries import followups_for_application
+    except ImportError:
+        return []
+    return followups_for_application(application)
+
+
+STATUS_ORDER = Case(
+    *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
+    output_field=IntegerField(),
+)
+APPLICATION_ORDERINGS = {
+    "updated": ["-updated_at", "-id"],
+    "company": [Lower("company"), Lower("position"), "id"],
+    "applied": [F("applied_on").desc(nulls_last=True), "-id"],
+    "status": [STATUS_ORDER, "-updated_at", "-id"],
+}
+
+
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    form = ApplicationFilterForm(request.GET)
+    q, status = form.value("q").strip(), form.value("status")
+    sort = form.value("sort", "updated")
+    applications = Application.objects.owned_by(request.user)
+    if q:
+        applications = applications.filter(Q(company__icontains=q) | Q(position__icontains=q))
+    if status:
+        applications = applications.filter(status=status)
+    # Counted in the same query, so a page costs the same whatever it shows.
+    live = Q(interviews__cancelled=False)
+    applications = applications.annotate(
+        interview_count=Count("interviews", filter=live),
+        next_interview_at=Min(
+            "interviews__starts_at", filter=live & Q(interviews__starts_at__gte=timezone.now())
+        ),
+    ).order_by(*APPLICATION_ORDERINGS[sort])
+    context = {
+        "filter_form": form,
+        "filter_helper": form_helper(),
+        "page_obj": _page(request, applications),
+        "filtered": bool(q or status),
+    }
+    return render(request, "applications/application_list.html", context)
+
+
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned(Application, request, pk)
+    interviews = list(
+        application.interviews.prefetch_related("interviewers").order_by("starts_at", "id")
+    )
+    changes = list(application.status_changes.order_by("changed_at", "id"))
+    timeline = sorted(
+        [{"at": change.changed_at, "change": change} for change in changes]
+        + [{"at": interview.starts_at, "interview": interview} for interview in interviews],
+        key=lambda entry: entry["at"],
+    )
+    context = {
+        "application": application,
+        "contacts": application.contacts.all(),
+        "interviews": interviews,
+        "feedback_entries": application.feedback_entries.all(),
+        "timeline": timeline,
+        "status_form": StatusForm(initial={"status": application.status}),
+        "followups": _followups_for(application),
+        "drafts": drafts_for_application(application),
+    }
+    return render(request, "applications/application_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def application_create(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        application = services.application_create(
+            owner=request.user,
+            contacts=form.cleaned_data.get("contacts") or (),
+            **form.service_fields(),
+        )
+        messages.success(request, _("The application was saved."))
+        return redirect(application)
+    return _form_page(
+        request,
+        form,
+        title=_("New application"),
+        cancel_url=reverse("applications:application_list"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_update(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned(Application, request, pk)
+    form = ApplicationForm(request.POST or None, instance=application, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.application_update(
+            application=application,
+            contacts=form.cleaned_data["contacts"] if "contacts" in form.fields else None,
+            **form.service_fields(),
+        )
+        messages.success(request, _("The application was saved."))
+        return redirect(application)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit application: %(application)s") % {"application": application},
+        cancel_url=application.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned(Application, request, pk)
+    return _confirm_delete(
+        request,
+        title=_("Delete application"),
+        question=_("Delete the application %(application)s?") % {"application": application},
+        consequences=[
+            _("Its interviews, timeline, feedback and follow-ups are deleted with it."),
+            _("Its contacts stay in your contacts."),
+        ],
+        delete=lambda: services.application_delete(application=application),
+        done_message=_("The application was deleted."),
+        success_url=reverse("applications:application_list"),
+        cancel_url=application.get_absolute_url(),
+    )
+
+
+@require_POST
+def application_status(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned(Application, request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        if form.cleaned_data["status"] != application.status:
+            services.application_set_status(
+                application=application, status=form.cleaned_data["status"]
+            )
+            messages.success(
+                request,
+                _("The status is now “%(status)s”.") % {"status": application.get_status_display()},
+            )
+    else:
+        messages.error(request, _("Choose a status from the list."))
+    return redirect(application)

@@ -1,0 +1,60 @@
+"""The dashboard: upcoming interviews, counts by status, recent activity and follow-ups."""
+
+import datetime
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from applications.models import Application, Interview, Status, StatusChange
+
+UPCOMING_DAYS = 14
+RECENT_ACTIVITY = 10
+
+
+def _followups_dashboard(user, now: datetime.datetime) -> dict:
+    # The follow-up engine is a separate app; the dashboard works without it.
+    try:
+        from followups.queries import dashboard_followups
+    except ImportError:
+        return {}
+    return dashboard_followups(user, now)
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user, now = request.user, timezone.now()
+    # "The next 14 days" as the user counts them: from the start of their today, so that an
+    # interview earlier today still shows, to the end of the fourteenth day.
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now, tz)
+    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        today + datetime.timedelta(days=UPCOMING_DAYS + 1), datetime.time.min, tzinfo=tz
+    )
+    upcoming = (
+        Interview.objects.owned_by(user)
+        .filter(cancelled=False, starts_at__gte=start, starts_at__lt=end)
+        .select_related("application")
+        .order_by("starts_at", "id")
+    )
+    counts = dict(
+        Application.objects.owned_by(user).order_by().values_list("status").annotate(Count("id"))
+    )
+    status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    recent = (
+        StatusChange.objects.owned_by(user)
+        .select_related("application")
+        .order_by("-changed_at", "-id")[:RECENT_ACTIVITY]
+    )
+    context = {
+        "upcoming": upcoming,
+        "upcoming_days": UPCOMING_DAYS,
+        "status_counts": status_counts,
+        "application_total": sum(counts.values()),
+        "recent": recent,
+        **_followups_dashboard(user, now),
+    }
+    return render(request, "applications/dashboard.html", context)

@@ -1,0 +1,61 @@
+"""The feedback log of an application: add, edit and delete entries."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from applications.forms import FeedbackForm
+from applications.models import Application, FeedbackEntry
+from applications.views._common import _confirm_delete, _form_page, _owned
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned(Application, request, pk)
+    form = FeedbackForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        entry.owner, entry.application = request.user, application
+        entry.save()
+        messages.success(request, _("The feedback was saved."))
+        return redirect(application.get_absolute_url() + "#feedback")
+    return _form_page(
+        request,
+        form,
+        title=_("Add feedback: %(application)s") % {"application": application},
+        cancel_url=application.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_update(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _owned(FeedbackEntry, request, pk, FeedbackEntry.objects.select_related("application"))
+    form = FeedbackForm(request.POST or None, instance=entry, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The feedback was saved."))
+        return redirect(entry.application.get_absolute_url() + "#feedback")
+    return _form_page(
+        request,
+        form,
+        title=_("Edit feedback: %(application)s") % {"application": entry.application},
+        cancel_url=entry.application.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _owned(FeedbackEntry, request, pk, FeedbackEntry.objects.select_related("application"))
+    url = entry.application.get_absolute_url()
+    return _confirm_delete(
+        request,
+        title=_("Delete feedback"),
+        question=_("Delete this feedback for %(application)s?")
+        % {"application": entry.application},
+        delete=entry.delete,
+        done_message=_("The feedback was deleted."),
+        success_url=url + "#feedback",
+        cancel_url=url,
+    )

@@ -1,0 +1,148 @@
+"""Interviews: the list, logging, the detail page with its checklist, edit, cancel, delete."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications import services
+from applications.forms import InterviewFilterForm, InterviewForm, PrepItemFormSet, form_helper
+from applications.models import Application, Interview
+from applications.views._common import _confirm_delete, _form_page, _owned, _page
+from drafts.queries import drafts_for_interview
+
+
+@require_GET
+def interview_list(request: HttpRequest) -> HttpResponse:
+    form = InterviewFilterForm(request.GET)
+    when = form.value("when", "upcoming")
+    interviews = (
+        Interview.objects.owned_by(request.user)
+        .select_related("application")
+        .prefetch_related("interviewers")
+    )
+    now = timezone.now()
+    if when == "upcoming":
+        interviews = interviews.filter(starts_at__gte=now).order_by("starts_at", "id")
+    elif when == "past":
+        interviews = interviews.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+    else:
+        interviews = interviews.order_by("-starts_at", "-id")
+    context = {
+        "filter_form": form,
+        "filter_helper": form_helper(),
+        "when": when,
+        "page_obj": _page(request, interviews),
+    }
+    return render(request, "applications/interview_list.html", context)
+
+
+def _log_interview(request: HttpRequest, form: InterviewForm, *, title: str, cancel_url: str):
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = services.interview_log(
+                owner=request.user,
+                application=form.cleaned_data.get("application"),
+                company=form.cleaned_data.get("company", ""),
+                position=form.cleaned_data.get("position", ""),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            # The service rolled back: nothing was created, and the form keeps what was typed.
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The interview was logged."))
+            return redirect(interview)
+    return _form_page(request, form, title=title, cancel_url=cancel_url)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_create(request: HttpRequest) -> HttpResponse:
+    """The quick path: pick an application, or type a new one, in the same form."""
+    form = InterviewForm(request.POST or None, owner=request.user, allow_new_application=True)
+    return _log_interview(
+        request,
+        form,
+        title=_("Log interview"),
+        cancel_url=reverse("applications:dashboard"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_interview_create(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned(Application, request, pk)
+    form = InterviewForm(
+        request.POST or None, owner=request.user, initial={"application": application.pk}
+    )
+    return _log_interview(
+        request,
+        form,
+        title=_("Log interview"),
+        cancel_url=application.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The interview, and its preparation checklist, whose answers are saved here."""
+    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    formset = PrepItemFormSet(
+        request.POST or None, queryset=interview.prep_items.all(), prefix="prep"
+    )
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Your preparation was saved."))
+        return redirect(interview)
+    context = {
+        "interview": interview,
+        "application": interview.application,
+        "interviewers": interview.interviewers.all(),
+        "formset": formset,
+        "prep_helper": form_helper(),
+        "drafts": drafts_for_interview(interview),
+    }
+    return render(request, "applications/interview_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_update(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    form = InterviewForm(request.POST or None, instance=interview, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.interview_edit(interview=interview, **form.service_fields())
+        messages.success(request, _("The interview was saved."))
+        return redirect(interview)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit interview: %(application)s") % {"application": interview.application},
+        cancel_url=interview.get_absolute_url(),
+    )
+
+
+@require_POST
+def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    services.interview_cancel(interview=interview)
+    messages.success(request, _("The interview was marked as cancelled."))
+    return redirect(interview)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    application = interview.application
+    return _confirm_delete(
+        request,
+        title=_("Delete interview"),
+        question=_("Delete the interview for %(application)s?") % {"application": application},
+        consequences=[_("Its preparation answers and reflection are deleted with it.")],
+        delete=lambda: services.interview_delete(interview=interview),
+        done_message=_("The interview was deleted."),
+        success_url=application.get_absolute_url(),
+        cancel_url=interview.get_absolute_url(),
+    )

@@ -1,0 +1,208 @@
+"""Steps 3 and 4 of the CSV import: check_rows converts and validates; import_rows writes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.models import Application, Status
+from applications.services import application_create, contact_find_or_create
+from exports.csv_import.mapping import (
+    AMOUNT_FIELDS,
+    CURRENCY_FIELDS,
+    DATE_FIELDS,
+    PERIOD_FIELDS,
+    TARGETS,
+)
+from exports.csv_import.values import (
+    _clean_text,
+    _status_names,
+    parse_amount,
+    parse_currency,
+    parse_date,
+    parse_period,
+    parse_status,
+)
+from exports.problems import ImportRefused, Problem, problems_from
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    values: dict[str, Any]
+    contacts: list[tuple[str, str]] = field(default_factory=list)
+    duplicate: bool = False
+
+
+@dataclass
+class CheckResult:
+    rows: list[CheckedRow]
+    problems: list[Problem]
+
+    @property
+    def new_rows(self) -> list[CheckedRow]:
+        return [r for r in self.rows if not r.duplicate]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;\n]", value) if part.strip()]
+
+
+def _convert(
+    cells: dict[str, str], row_no: int, columns: dict[str, str], statuses: dict[str, str]
+) -> tuple[dict[str, Any], list[tuple[str, str]], list[Problem]]:
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    row = str(row_no)
+    for key, raw in cells.items():
+        text = _clean_text(raw)
+        if not text:
+            continue
+        try:
+            if key in DATE_FIELDS:
+                values[key] = parse_date(text)
+            elif key in AMOUNT_FIELDS:
+                amount, currency = parse_amount(text)
+                values[key] = amount
+                if currency and not cells.get(f"{key}_currency", "").strip():
+                    values[f"{key}_currency"] = currency
+            elif key in CURRENCY_FIELDS:
+                values[key] = parse_currency(text)
+            elif key in PERIOD_FIELDS:
+                values[key] = parse_period(text)
+            elif key == "status":
+                values[key] = parse_status(text, statuses)
+            else:
+                values[key] = text
+        except ValueError as error:
+            problems.append(Problem(row, columns[key], str(error)))
+    for key in ("company", "position"):
+        if not values.get(key):
+            column = columns.get(key) or str(next(t.label for t in TARGETS if t.key == key))
+            problems.append(Problem(row, column, _("This column must not be empty.")))
+    names = _split(values.pop("contact_names", ""))
+    emails = _split(values.pop("contact_emails", ""))
+    contacts = [
+        (names[i] if i < len(names) else "", emails[i] if i < len(emails) else "")
+        for i in range(max(len(names), len(emails)))
+    ]
+    contacts = [(name or email, email) for name, email in contacts]
+    return values, contacts, problems
+
+
+def _validate(values: dict[str, Any], row_no: int, columns: dict[str, str], user) -> list[Problem]:
+    app = Application(owner=user, **values)
+    try:
+        app.full_clean(exclude=["owner"], validate_constraints=False)
+    except ValidationError as error:
+        return list(problems_from(error, str(row_no), columns))
+    return []
+
+
+def _contact_problems(contacts: list[tuple[str, str]], row_no: int, columns: dict[str, str]):
+    from django.core.validators import validate_email
+
+    for name, email in contacts:
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                yield Problem(
+                    str(row_no),
+                    columns.get("contact_emails", ""),
+                    _("“%(value)s” is not an email address.") % {"value": email},
+                )
+        if len(name) > 200:
+            yield Problem(
+                str(row_no),
+                columns.get("contact_names", ""),
+                _("A name is longer than 200 characters."),
+            )
+
+
+def _key(values: dict[str, Any]) -> tuple[str, str, datetime.date | None]:
+    return (
+        str(values.get("company", "")).casefold(),
+        str(values.get("position", "")).casefold(),
+        values.get("applied_on"),
+    )
+
+
+def check_rows(
+    *, user, headers: list[str], rows: list[list[str]], mapping: dict[str, int | None]
+) -> CheckResult:
+    """Convert and validate every row; nothing is written."""
+    columns = {key: headers[index] for key, index in mapping.items() if index is not None}
+    for target in TARGETS:
+        if target.required and mapping.get(target.key) is None:
+            return CheckResult(
+                rows=[],
+                problems=[
+                    Problem("", str(target.label), _("Choose the column that holds this field."))
+                ],
+            )
+    statuses = _status_names()
+    existing = {
+        (company.casefold(), position.casefold(), applied_on)
+        for company, position, applied_on in Application.objects.owned_by(user).values_list(
+            "company", "position", "applied_on"
+        )
+    }
+    checked: list[CheckedRow] = []
+    problems: list[Problem] = []
+    for offset, row in enumerate(rows):
+        if not any(cell.strip() for cell in row):
+            continue
+        row_no = offset + 2
+        cells = {
+            key: (row[index] if index < len(row) else "")
+            for key, index in mapping.items()
+            if index is not None
+        }
+        values, contacts, row_problems = _convert(cells, row_no, columns, statuses)
+        if not row_problems:
+            row_problems = _validate(values, row_no, columns, user)
+        row_problems += list(_contact_problems(contacts, row_no, columns))
+        problems += row_problems
+        if row_problems:
+            continue
+        key = _key(values)
+        checked.append(
+            CheckedRow(row=row_no, values=values, contacts=contacts, duplicate=key in existing)
+        )
+        existing.add(key)
+    return CheckResult(rows=checked, problems=problems)
+
+
+def import_rows(
+    *, user, headers: list[str], rows: list[list[str]], mapping: dict[str, int | None]
+) -> int:
+    """Create the applications of a file, all or nothing. Returns how many were created."""
+    result = check_rows(user=user, headers=headers, rows=rows, mapping=mapping)
+    if result.problems:
+        raise ImportRefused(result.problems)
+    created = 0
+    with transaction.atomic():
+        for checked in result.new_rows:
+            contacts = [
+                contact_find_or_create(
+                    owner=user,
+                    name=name,
+                    email=email,
+                    company=str(checked.values.get("company", "")),
+                )
+                for name, email in checked.contacts
+            ]
+            values = {"status": Status.APPLIED, **checked.values}
+            try:
+                application_create(owner=user, contacts=contacts, **values)
+            except ValidationError as error:
+                raise ImportRefused(list(problems_from(error, str(checked.row)))) from None
+            created += 1
+    return created

@@ -1,0 +1,151 @@
+"""Step 3 of the CSV import, one cell at a time: dates, statuses, amounts, currencies, periods."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from applications.models import SalaryPeriod, Status
+from exports.csv_export import FORMULA_STARTS
+from exports.csv_import.mapping import _normalize
+
+CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "kr": "SEK"}
+PERIOD_WORDS = {
+    SalaryPeriod.MONTH: {
+        "month",
+        "monthly",
+        "permonth",
+        "mo",
+        "kk",
+        "kuukausi",
+        "kuukaudessa",
+        "kuussa",
+        "kuukaudelta",
+    },
+    SalaryPeriod.YEAR: {
+        "year",
+        "yearly",
+        "peryear",
+        "annual",
+        "annually",
+        "vuosi",
+        "vuodessa",
+        "vuodelta",
+        "v",
+    },
+}
+
+
+def _clean_text(value: str) -> str:
+    value = value.strip()
+    # Undo the apostrophe Seuranta's export puts before formula-like text.
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y", "%Y/%m/%d")
+
+
+def parse_date(value: str) -> datetime.date:
+    text = value.strip().split(" ")[0].split("T")[0]
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no zone)
+        except ValueError:
+            continue
+    raise ValueError(
+        _("“%(value)s” is not a date: use YYYY-MM-DD or DD.MM.YYYY.") % {"value": value}
+    )
+
+
+# Words people write in a status column besides the labels (which are translated anyway): the
+# import must understand a Finnish spreadsheet whatever catalogue is installed.
+STATUS_WORDS = {
+    Status.SAVED: ("tallennettu", "kiinnostava", "bookmarked", "wishlist"),
+    Status.APPLIED: ("haettu", "hakemus lähetetty", "lähetetty", "sent", "submitted"),
+    Status.INTERVIEWING: ("haastattelu", "haastatteluvaiheessa", "haastateltu", "interview"),
+    Status.OFFER: ("tarjous", "työtarjous", "offered"),
+    Status.ACCEPTED: ("hyväksytty", "otettu vastaan", "vastaanotettu", "hired"),
+    Status.REJECTED: ("hylätty", "ei valittu", "kielteinen", "declined"),
+    Status.WITHDRAWN: ("peruttu", "vetäydytty", "vedetty pois", "cancelled"),
+    Status.NO_RESPONSE: ("ei vastausta", "ghosted", "no answer"),
+}
+
+
+def _status_names() -> dict[str, str]:
+    names: dict[str, str] = {
+        _normalize(word): status for status, words in STATUS_WORDS.items() for word in words
+    }
+    for language in ("en", "fi"):
+        with translation.override(language):
+            for value, label in Status.choices:
+                names[_normalize(str(label))] = value
+    for value in Status.values:
+        names[_normalize(value)] = value
+    return names
+
+
+def parse_status(value: str, names: dict[str, str]) -> str:
+    found = names.get(_normalize(value))
+    if found is None:
+        allowed = ", ".join(str(label) for _value, label in Status.choices)
+        raise ValueError(
+            _("“%(value)s” is not a status. Use one of: %(allowed)s.")
+            % {"value": value, "allowed": allowed}
+        )
+    return found
+
+
+def parse_amount(value: str) -> tuple[Decimal, str]:
+    """An amount like "2 600", "2600,50", "2.600,50 €" or "$85,000", and its currency if given."""
+    text = value.strip()
+    currency = ""
+    for sign, code in CURRENCY_SIGNS.items():
+        if sign in text:
+            currency, text = code, text.replace(sign, "")
+    match = re.search(r"\b([A-Za-z]{3})\b", text)
+    if match:
+        currency, text = match.group(1).upper(), text.replace(match.group(0), "")
+    text = re.sub(r"[\s\u00a0\u202f']", "", text)
+    if "," in text and "." in text:
+        # The later one is the decimal separator.
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        head, _sep, tail = text.rpartition(",")
+        text = f"{head.replace(',', '')}{'.' if len(tail) != 3 else ''}{tail}"
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
+    if not amount.is_finite():
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+    return amount.quantize(Decimal("0.01")), currency
+
+
+def parse_currency(value: str) -> str:
+    text = value.strip()
+    if text in CURRENCY_SIGNS:
+        return CURRENCY_SIGNS[text]
+    if re.fullmatch(r"[A-Za-z]{3}", text):
+        return text.upper()
+    raise ValueError(_("“%(value)s” is not a currency code such as EUR.") % {"value": value})
+
+
+def parse_period(value: str) -> str:
+    word = _normalize(value)
+    for period, words in PERIOD_WORDS.items():
+        if word in words or word == _normalize(str(period.label)):
+            return period
+    with translation.override("fi"):
+        for period in SalaryPeriod:
+            if word == _normalize(str(period.label)):
+                return period
+    raise ValueError(_("“%(value)s” is not a salary period: use month or year.") % {"value": value})
