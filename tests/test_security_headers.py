@@ -1,6 +1,5 @@
 """Security headers on every page, and templates that keep working under the strict CSP."""
 
-import os
 import re
 import subprocess
 import sys
@@ -10,7 +9,6 @@ import pytest
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.urls import reverse
 
-from tests.services import require_chromium
 from tests.test_deploy_checks import BASE_DIR, production_env
 
 
@@ -86,7 +84,7 @@ BROWSER_TEMPLATES = [
     if "emails" not in path.relative_to(folder).parts
 ]
 # The outbox page gets style-src-attr 'unsafe-inline' (see CONTENT_SECURITY_POLICY_PER_VIEW).
-STYLE_ATTRIBUTE_ALLOWED = {"accounts/outbox_message.html"}
+STYLE_ATTRIBUTE_ALLOWED: set[str] = set()
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(?!\s*</script>)", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
@@ -157,18 +155,10 @@ print("healthz", health.status_code)
     assert lines["healthz"] == "200"  # load balancers probe over plain http: no redirect
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    executable = require_chromium()
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's shared Chromium (tests/conftest.py): one Playwright loop per process."""
+    return browser
 
 
 def open_logged_in(chromium, live_server, client, user):
