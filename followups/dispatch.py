@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from followups import policy
 from followups.emails import reminder_message
-from followups.models import Followup, State
+from followups.models import Followup, SkipReason, State
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,6 @@ MAX_ATTEMPTS = 8
 BACKOFF_CAP = datetime.timedelta(hours=1)
 DEFAULT_LEASE = datetime.timedelta(minutes=5)
 LAST_ERROR_MAX = 300
-
-STALE_REASON = "Skipped: the reminder was more than 3 days late, too late for a thank-you note."
 
 
 @dataclasses.dataclass
@@ -219,7 +217,11 @@ def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: 
     """Deal with one claimed row; the outcome's name in DispatchResult."""
     if policy.is_stale(followup.kind, followup.due_at, now):
         ok = _finish(
-            followup.pk, token, state=State.SKIPPED, last_error=STALE_REASON, completed_at=now
+            followup.pk,
+            token,
+            state=State.SKIPPED,
+            last_error=SkipReason.STALE_THANK_YOU,
+            completed_at=now,
         )
         return "skipped_stale" if ok else "lost"
     owner = followup.owner

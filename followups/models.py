@@ -26,6 +26,24 @@ class State(models.TextChoices):
 OPEN_STATES = {State.SCHEDULED, State.NOTIFIED, State.FAILED}
 
 
+class SkipReason(models.TextChoices):
+    """Why Seuranta skipped a follow-up by itself: the code is stored in last_error.
+
+    A code, not a sentence, so that it is shown in the reader's language, and so that the sync
+    can tell its own skips (which a corrected date may undo) from the user's.
+    """
+
+    STALE_THANK_YOU = (
+        "stale_thank_you",
+        _("Skipped: a thank-you note this long after the interview would read oddly."),
+    )
+    STALE_CALL = "stale_call", _("Skipped: the interview was too long ago for a follow-up call.")
+    STALE_FEEDBACK = (
+        "stale_feedback",
+        _("Skipped: the outcome is too old to ask for feedback about it now."),
+    )
+
+
 class Followup(models.Model):
     """One thing to do after an interview, and the single reminder email about it.
 
@@ -113,3 +131,20 @@ class Followup(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def skip_reason(self) -> SkipReason | None:
+        """The reason code in last_error, if Seuranta skipped this follow-up by itself."""
+        try:
+            return SkipReason(self.last_error)
+        except ValueError:
+            return None
+
+    @property
+    def reason_display(self) -> str:
+        """Why the follow-up was skipped, in the reader's language; empty if no code is stored.
+
+        Anything else in last_error is a mail server's reply, shown as it came.
+        """
+        reason = self.skip_reason
+        return str(reason.label) if reason is not None else ""

@@ -13,7 +13,7 @@ Rules the sync keeps:
   application one feedback row, cancelled ones included (only a deleted interview leaves its
   cancelled rows behind, detached);
 - a follow-up that would already be too late to act on when it is created or moved (logging an
-  interview from last month) is recorded as `skipped`, with the reason, instead of being sent.
+  interview from last month) is recorded as `skipped`, with a reason code, instead of being sent.
 """
 
 import datetime
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
 from followups import policy
-from followups.models import OPEN_STATES, Followup, Kind, State
+from followups.models import OPEN_STATES, Followup, Kind, SkipReason, State
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,6 @@ log = logging.getLogger(__name__)
 # call reminder is still worth sending.
 STALE_CALL_AFTER = datetime.timedelta(days=14)
 
-# Stored in last_error, shown to the user next to the skipped follow-up.
-STALE_THANK_YOU_REASON = "Skipped: a thank-you note this long after the interview would read oddly."
-STALE_CALL_REASON = "Skipped: the interview was too long ago for a follow-up call."
 
 # Statuses in which nothing more is asked of the user (they ended it, or the employer went quiet).
 ENDED_STATUSES = {Status.WITHDRAWN, Status.NO_RESPONSE}
@@ -96,9 +93,9 @@ def _wanted(
 
 def _stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -> str:
     if policy.is_stale(kind, due_at, now):
-        return STALE_THANK_YOU_REASON
+        return SkipReason.STALE_THANK_YOU
     if kind == Kind.CALL and now - due_at > STALE_CALL_AFTER:
-        return STALE_CALL_REASON
+        return SkipReason.STALE_CALL
     return ""
 
 

@@ -9,10 +9,10 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from followups import queries
-from followups.models import Followup, Kind, State
+from followups.models import Followup, Kind, SkipReason, State
 from tests.factories import ApplicationFactory, InterviewFactory
 
 NOW = datetime.datetime(2025, 3, 4, 10, 0, tzinfo=datetime.UTC)  # Tuesday, 12:00 in Helsinki
@@ -199,8 +199,35 @@ def test_detail_of_a_failed_followup_explains_and_still_offers_the_actions(alice
     body = alice_client.get(followup.get_absolute_url()).content.decode()
     assert "The reminder email could not be sent." in body
     assert "You can still do it" in body
-    assert "SMTP 554 &lt;relay denied&gt;" in body
+    assert "The email could not be sent: SMTP 554 &lt;relay denied&gt;" in body
     assert "Mark done" in body
+
+
+@pytest.mark.parametrize(
+    "code", ["stale_thank_you", "stale_call", "stale_feedback"], ids=lambda code: code
+)
+def test_a_follow_up_skipped_as_stale_shows_its_reason_as_a_sentence_not_a_code(
+    alice_client, alice, code
+):
+    followup = make_followup(alice, state=State.SKIPPED, completed_at=NOW, last_error=code)
+
+    body = alice_client.get(followup.get_absolute_url()).content.decode()
+
+    assert "Why it was skipped" in body
+    assert str(SkipReason(code).label) in body
+    assert code not in body
+    assert "The email could not be sent" not in body
+    assert "Seuranta will try again" not in body
+
+
+def test_a_skip_reason_is_shown_in_the_readers_language(alice):
+    followup = make_followup(alice, state=State.SKIPPED, last_error="stale_call")
+
+    with translation.override("fi"):
+        assert followup.reason_display == translation.gettext(
+            "Skipped: the interview was too long ago for a follow-up call."
+        )
+    assert make_followup(alice, last_error="SMTPException: 451").reason_display == ""
 
 
 def test_detail_of_a_closed_followup_offers_no_actions(alice_client, alice):
@@ -386,3 +413,27 @@ def test_application_page_lists_its_followups(alice_client, alice):
     assert followup.get_absolute_url() in body
     assert "Thank-you note" in body
     assert_valid_html(response.content)
+
+
+def test_skip_reasons_stored_as_english_sentences_become_codes(alice):
+    """Rows skipped before the codes existed show their reason translated too (migration 0003)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("followups.migrations.0003_skip_reason_codes")
+    old = make_followup(
+        alice,
+        kind=Kind.THANK_YOU,
+        state=State.SKIPPED,
+        last_error=(
+            "Skipped: the reminder was more than 3 days late, too late for a thank-you note."
+        ),
+    )
+    smtp = make_followup(alice, state=State.FAILED, last_error="SMTPException: 451")
+
+    migration.to_codes(apps, None)
+
+    old.refresh_from_db()
+    smtp.refresh_from_db()
+    assert (old.last_error, smtp.last_error) == ("stale_thank_you", "SMTPException: 451")

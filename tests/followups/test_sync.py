@@ -11,10 +11,8 @@ from django.db import IntegrityError
 from applications import services as app_services
 from applications.models import InterviewOutcome, Status
 from followups import policy
-from followups.models import Followup, Kind, State
+from followups.models import Followup, Kind, SkipReason, State
 from followups.services import (
-    STALE_CALL_REASON,
-    STALE_THANK_YOU_REASON,
     FollowupActionError,
     followup_mark_done,
     followup_skip,
@@ -316,7 +314,7 @@ def test_a_thank_you_for_an_interview_long_past_is_recorded_as_skipped(applicati
 
     thank_you = one(application, kind=Kind.THANK_YOU)
     assert thank_you.state == State.SKIPPED
-    assert thank_you.last_error == STALE_THANK_YOU_REASON
+    assert thank_you.last_error == SkipReason.STALE_THANK_YOU == "stale_thank_you"
     # The call (due 5 March) is still worth a late reminder.
     assert one(application, kind=Kind.CALL).state == State.SCHEDULED
 
@@ -331,7 +329,7 @@ def test_a_call_for_an_interview_weeks_ago_is_recorded_as_skipped(application):
     log_interview(application, hel(2026, 2, 2, 13, 0))
 
     call = one(application, kind=Kind.CALL)
-    assert (call.state, call.last_error) == (State.SKIPPED, STALE_CALL_REASON)
+    assert (call.state, call.last_error) == (State.SKIPPED, "stale_call")
 
 
 def test_another_users_follow_ups_are_untouched(application, bob):
