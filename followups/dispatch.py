@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from followups import policy
 from followups.emails import reminder_message
-from followups.models import Followup, SkipReason, State
+from followups.models import STALE_REASONS, Followup, State
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class DispatchResult:
     sent: int = 0
     # Reminder emails turned off: shown in the app only.
     not_emailed: int = 0
-    # Thank-you reminders too late to send.
+    # Thank-you and feedback reminders too late to send (policy.is_stale).
     skipped_stale: int = 0
     # Sending failed; tried again after the backoff.
     retrying: int = 0
@@ -220,7 +220,7 @@ def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: 
             followup.pk,
             token,
             state=State.SKIPPED,
-            last_error=SkipReason.STALE_THANK_YOU,
+            last_error=STALE_REASONS[followup.kind],
             completed_at=now,
         )
         return "skipped_stale" if ok else "lost"

@@ -44,6 +44,14 @@ class SkipReason(models.TextChoices):
     )
 
 
+# The reason code of a follow-up skipped because it came too late, by kind.
+STALE_REASONS = {
+    Kind.THANK_YOU: SkipReason.STALE_THANK_YOU,
+    Kind.CALL: SkipReason.STALE_CALL,
+    Kind.FEEDBACK: SkipReason.STALE_FEEDBACK,
+}
+
+
 class Followup(models.Model):
     """One thing to do after an interview, and the single reminder email about it.
 

@@ -20,6 +20,14 @@ THANK_YOU_MAX_DELAY = timedelta(hours=24)
 FEEDBACK_NUDGE_GAP = timedelta(days=7)
 # A thank-you note sent days later reads as an afterthought; such a reminder is skipped instead.
 STALE_THANK_YOU_AFTER = timedelta(days=3)
+# The seed says to call a few days to a week after the interview. A call reminder that would
+# already be two weeks late when it is scheduled (an interview logged long after the fact) is of
+# no use; it is recorded as skipped. The dispatcher never skips a call: after downtime a late
+# call reminder is still worth sending.
+STALE_CALL_AFTER = timedelta(days=14)
+# Asking for feedback weeks after the outcome (an old rejection imported or logged late) only
+# puzzles the employer: such a request is skipped, whether it is scheduled or dispatched late.
+STALE_FEEDBACK_AFTER = timedelta(days=14)
 KINDS = frozenset({"thank_you", "call", "feedback"})
 
 _SATURDAY_AND_SUNDAY = frozenset({5, 6})
@@ -229,11 +237,24 @@ def feedback_due(outcome_recorded_at: datetime, prefs: Preferences) -> datetime:
 # --- Lateness ------------------------------------------------------------------------------------
 
 
+_STALE_AFTER = {"thank_you": STALE_THANK_YOU_AFTER, "feedback": STALE_FEEDBACK_AFTER}
+
+
 def is_stale(kind: str, due_at: datetime, now: datetime) -> bool:
-    """Whether a reminder is too late to be worth sending; only a thank-you goes stale."""
+    """Whether a reminder is too late to be worth sending at all.
+
+    A thank-you goes stale after STALE_THANK_YOU_AFTER, a feedback request after
+    STALE_FEEDBACK_AFTER; a call never does here (see STALE_CALL_AFTER and is_stale_call).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown follow-up kind {kind!r}")
-    return kind == "thank_you" and _utc(now) - _utc(due_at) > STALE_THANK_YOU_AFTER
+    limit = _STALE_AFTER.get(kind)
+    return limit is not None and _utc(now) - _utc(due_at) > limit
+
+
+def is_stale_call(due_at: datetime, now: datetime) -> bool:
+    """Whether a call reminder is too late to schedule (only when it is created or moved)."""
+    return _utc(now) - _utc(due_at) > STALE_CALL_AFTER
 
 
 def is_overdue(due_at: datetime, now: datetime, grace: timedelta) -> bool:

@@ -26,15 +26,9 @@ from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
 from followups import policy
-from followups.models import OPEN_STATES, Followup, Kind, SkipReason, State
+from followups.models import OPEN_STATES, STALE_REASONS, Followup, Kind, State
 
 log = logging.getLogger(__name__)
-
-# The seed says to call a few days to a week after the interview. A call reminder that would
-# already be two weeks late when it is created (an interview logged long after the fact) is of
-# no use; it is recorded as skipped. The dispatcher never skips a call: after downtime a late
-# call reminder is still worth sending.
-STALE_CALL_AFTER = datetime.timedelta(days=14)
 
 
 # Statuses in which nothing more is asked of the user (they ended it, or the employer went quiet).
@@ -92,10 +86,11 @@ def _wanted(
 
 
 def _stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -> str:
-    if policy.is_stale(kind, due_at, now):
-        return SkipReason.STALE_THANK_YOU
-    if kind == Kind.CALL and now - due_at > STALE_CALL_AFTER:
-        return SkipReason.STALE_CALL
+    """The reason code if the follow-up is already too late to act on, else ""."""
+    if policy.is_stale(kind, due_at, now) or (
+        kind == Kind.CALL and policy.is_stale_call(due_at, now)
+    ):
+        return STALE_REASONS[kind]
     return ""
 
 

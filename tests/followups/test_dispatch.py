@@ -268,6 +268,23 @@ def test_a_thank_you_more_than_three_days_late_is_skipped_not_sent(alice, mailou
     assert [m.extra_headers["X-Seuranta-Followup"] for m in mailoutbox] == [str(call.pk)]
 
 
+def test_a_feedback_request_more_than_two_weeks_late_is_skipped_not_sent(alice, mailoutbox):
+    """A feedback request about an outcome weeks old would puzzle the employer."""
+    stale = due(alice, kind=Kind.FEEDBACK, due_at=NOW - datetime.timedelta(days=14, minutes=1))
+    fresh = due(alice, kind=Kind.FEEDBACK, due_at=NOW - datetime.timedelta(days=13))
+
+    result = dispatch_due()
+
+    assert (result.skipped_stale, result.sent) == (1, 1)
+    stale.refresh_from_db()
+    assert (stale.state, stale.last_error, stale.notified_at) == (
+        State.SKIPPED,
+        "stale_feedback",
+        None,
+    )
+    assert [m.extra_headers["X-Seuranta-Followup"] for m in mailoutbox] == [str(fresh.pk)]
+
+
 def test_no_email_goes_to_a_user_who_turned_reminders_off(alice, mailoutbox):
     """The follow-up still falls due (it shows in the app) but no email is sent, now or later."""
     alice.reminders_enabled = False

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from followups.policy import (
     FEEDBACK_NUDGE_GAP,
+    STALE_CALL_AFTER,
+    STALE_FEEDBACK_AFTER,
     STALE_THANK_YOU_AFTER,
     THANK_YOU_MAX_DELAY,
     Preferences,
@@ -19,6 +21,7 @@ from followups.policy import (
     is_business_day,
     is_overdue,
     is_stale,
+    is_stale_call,
     next_business_day_on_or_after,
     out_of_quiet_hours,
     thank_you_due,
@@ -404,12 +407,28 @@ def test_thank_you_more_than_three_days_overdue_is_stale():
     assert is_stale("thank_you", due, due + STALE_THANK_YOU_AFTER + timedelta(minutes=1))
 
 
-def test_calls_and_feedback_requests_never_go_stale():
-    """A late call or feedback reminder is still worth sending."""
+def test_a_call_never_goes_stale_at_send_time():
+    """After downtime a late call reminder is still worth sending."""
     due = utc(2026, 3, 2, 12)
 
     assert not is_stale("call", due, due + timedelta(days=30))
-    assert not is_stale("feedback", due, due + timedelta(days=30))
+
+
+def test_a_call_more_than_two_weeks_late_is_too_late_to_schedule():
+    due = utc(2026, 3, 2, 12)
+
+    assert STALE_CALL_AFTER == timedelta(days=14)
+    assert not is_stale_call(due, due + STALE_CALL_AFTER)
+    assert is_stale_call(due, due + STALE_CALL_AFTER + timedelta(minutes=1))
+
+
+def test_a_feedback_request_more_than_two_weeks_overdue_is_stale():
+    """Asking for feedback about an outcome weeks old only puzzles the employer."""
+    due = utc(2026, 3, 2, 12)
+
+    assert STALE_FEEDBACK_AFTER == timedelta(days=14)
+    assert not is_stale("feedback", due, due + STALE_FEEDBACK_AFTER)
+    assert is_stale("feedback", due, due + STALE_FEEDBACK_AFTER + timedelta(minutes=1))
 
 
 def test_unknown_kind_is_an_error():

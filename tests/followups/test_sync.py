@@ -332,6 +332,31 @@ def test_a_call_for_an_interview_weeks_ago_is_recorded_as_skipped(application):
     assert (call.state, call.last_error) == (State.SKIPPED, "stale_call")
 
 
+def test_a_feedback_request_for_an_outcome_weeks_old_is_recorded_as_skipped(alice):
+    """An old rejection (imported, or logged late) asks for no feedback now."""
+    application = app_services.application_create(
+        owner=alice, company="Acme Oy", position="Backend Dev", status=Status.APPLIED
+    )
+    app_services.application_set_status(
+        application=application, status=Status.REJECTED, at=hel(2026, 2, 9, 12, 0)
+    )
+
+    feedback = one(application, kind=Kind.FEEDBACK)
+    assert (feedback.state, feedback.last_error) == (State.SKIPPED, "stale_feedback")
+    assert feedback.completed_at == NOW
+
+
+def test_a_feedback_request_for_an_outcome_a_week_old_is_still_scheduled(alice):
+    application = app_services.application_create(
+        owner=alice, company="Acme Oy", position="Backend Dev", status=Status.APPLIED
+    )
+    app_services.application_set_status(
+        application=application, status=Status.REJECTED, at=hel(2026, 3, 2, 12, 0)
+    )
+
+    assert one(application, kind=Kind.FEEDBACK).state == State.SCHEDULED
+
+
 def test_another_users_follow_ups_are_untouched(application, bob):
     other = app_services.application_create(owner=bob, company="Bob Oy", position="Chef")
     log_interview(other, hel(2026, 3, 11, 13, 0))
