@@ -417,7 +417,6 @@ def test_a_call_never_goes_stale_at_send_time():
 def test_a_call_more_than_two_weeks_late_is_too_late_to_schedule():
     due = utc(2026, 3, 2, 12)
 
-    assert STALE_CALL_AFTER == timedelta(days=14)
     assert not is_stale_call(due, due + STALE_CALL_AFTER)
     assert is_stale_call(due, due + STALE_CALL_AFTER + timedelta(minutes=1))
 
@@ -426,7 +425,6 @@ def test_a_feedback_request_more_than_two_weeks_overdue_is_stale():
     """Asking for feedback about an outcome weeks old only puzzles the employer."""
     due = utc(2026, 3, 2, 12)
 
-    assert STALE_FEEDBACK_AFTER == timedelta(days=14)
     assert not is_stale("feedback", due, due + STALE_FEEDBACK_AFTER)
     assert is_stale("feedback", due, due + STALE_FEEDBACK_AFTER + timedelta(minutes=1))
 
