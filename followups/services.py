@@ -114,7 +114,9 @@ def _schedule(row: Followup, due_at: datetime.datetime, now: datetime.datetime) 
 def _reconcile(application_id: int, now: datetime.datetime) -> None:
     # The lock serialises every sync of one application (two browser tabs, a double submit):
     # the second waits, then sees the first one's rows and has nothing left to do.
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    if application is None:
+        return  # Deleted meanwhile (in another tab, say), and its follow-ups with it.
     prefs = policy.Preferences.from_user(application.owner)
     interviews = list(
         Interview.objects.filter(application=application, cancelled=False).order_by(
@@ -228,7 +230,15 @@ _CLOSE_FIELDS = ["state", "completed_at", "claimed_until", "claim_token", "updat
 def _lock(followup: Followup) -> Followup:
     # Same lock order as the sync (application, then its follow-ups), so the two cannot deadlock.
     Application.objects.select_for_update().filter(pk=followup.application_id).first()
-    return Followup.objects.select_for_update().select_related("owner").get(pk=followup.pk)
+    row = (
+        Followup.objects.select_for_update().select_related("owner").filter(pk=followup.pk).first()
+    )
+    if row is None:
+        # The application was deleted (in another tab, say) since the page was shown.
+        raise FollowupActionError(
+            _("This follow-up no longer exists: its application was deleted.")
+        )
+    return row
 
 
 def _refresh(followup: Followup, fresh: Followup) -> Followup:

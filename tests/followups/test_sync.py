@@ -9,7 +9,7 @@ import time_machine
 from django.db import IntegrityError
 
 from applications import services as app_services
-from applications.models import InterviewOutcome, Status
+from applications.models import Application, InterviewOutcome, Status
 from followups import policy
 from followups.models import Followup, Kind, SkipReason, State
 from followups.services import (
@@ -460,3 +460,24 @@ def test_an_old_rounds_call_cannot_be_snoozed_while_a_newer_call_waits(applicati
         followup_snooze(followup=old_call)
 
     assert len(rows(application, kind=Kind.CALL, state=State.SCHEDULED)) == 1
+
+
+# --- Corrections, races and in-flight reminders ---------------------------------------------------
+
+
+def test_a_sync_of_an_application_deleted_in_another_tab_does_nothing(application):
+    Application.objects.filter(pk=application.pk).delete()
+
+    followups_sync_application(application=application)
+
+    assert not Followup.objects.exists()
+
+
+@pytest.mark.parametrize("action", [followup_mark_done, followup_skip, followup_snooze])
+def test_acting_on_a_follow_up_whose_application_was_just_deleted_says_so(application, action):
+    log_interview(application, hel(2026, 3, 11, 13, 0))
+    thank_you = one(application, kind=Kind.THANK_YOU)
+    Application.objects.filter(pk=application.pk).delete()
+
+    with pytest.raises(FollowupActionError, match="no longer exists"):
+        action(followup=thank_you)
