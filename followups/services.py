@@ -153,6 +153,11 @@ def _reconcile(application_id: int, now: datetime.datetime) -> None:
                 continue
             if row.due_at != due:
                 _schedule(row, due, now)
+                # A pass may be emailing the reminder about the old time right now. Taking its
+                # claim away makes that pass's result "lost", so the row stays scheduled at the
+                # new time (and is reminded of then) instead of being marked notified.
+                row.claimed_until = None
+                row.claim_token = None
             row.interview_id = want.interview_id
             row.save(
                 update_fields=[
@@ -164,6 +169,8 @@ def _reconcile(application_id: int, now: datetime.datetime) -> None:
                     "last_error",
                     "completed_at",
                     "interview",
+                    "claimed_until",
+                    "claim_token",
                     "updated_at",
                 ]
             )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import IntegrityError
+from django.utils import timezone
 
 from applications import services as app_services
 from applications.models import Application, InterviewOutcome, Status
@@ -481,3 +482,35 @@ def test_acting_on_a_follow_up_whose_application_was_just_deleted_says_so(applic
 
     with pytest.raises(FollowupActionError, match="no longer exists"):
         action(followup=thank_you)
+
+
+def test_moving_an_interview_while_its_reminder_is_being_sent_keeps_the_new_time(
+    application, frozen, settings, mailoutbox
+):
+    """The pass that claimed the old time cannot mark the moved follow-up notified."""
+    from followups import dispatch
+
+    interview = log_interview(application, hel(2026, 3, 10, 6, 0))  # thank-you due 09:00, now
+    [(pk, token)] = dispatch.claim_due(
+        now=timezone.now(), batch_size=10, lease=datetime.timedelta(minutes=5)
+    )
+
+    app_services.interview_update(interview=interview, starts_at=hel(2026, 3, 11, 13, 0))
+    # The pass finishes sending the reminder about the old time and records its result.
+    assert not dispatch._finish(pk, token, state=State.NOTIFIED, notified_at=timezone.now())
+
+    thank_you = one(application, kind=Kind.THANK_YOU)
+    assert thank_you.pk == pk
+    assert (thank_you.state, thank_you.claimed_until, thank_you.claim_token) == (
+        State.SCHEDULED,
+        None,
+        None,
+    )
+    assert thank_you.due_at == thank_you.next_attempt_at == hel(2026, 3, 11, 16, 0)
+    assert dispatch.dispatch_due().claimed == 0
+    frozen.move_to(hel(2026, 3, 11, 16, 0))
+    assert dispatch.dispatch_due().sent == 1
+    frozen.move_to(hel(2026, 3, 11, 18, 0))
+    assert dispatch.dispatch_due().claimed == 0
+    assert [m.extra_headers["X-Seuranta-Followup"] for m in mailoutbox] == [str(pk)]
+    assert one(application, kind=Kind.THANK_YOU).state == State.NOTIFIED
