@@ -7,7 +7,8 @@ no sequence of user actions (double submits included) can create a duplicate.
 
 Rules the sync keeps:
 - only rows in state `scheduled` are ever moved or cancelled; a reminder already sent, done,
-  skipped or failed stays as it is;
+  skipped or failed stays as it is, with one exception: a row the sync or the dispatcher skipped
+  as too late (reason code in last_error) is re-opened when a corrected date makes it timely;
 - a row that is wanted again after being cancelled (an interview un-cancelled, a status set back)
   is re-opened rather than created anew, so an interview has one thank-you and one call row and an
   application one feedback row, cancelled ones included (only a deleted interview leaves its
@@ -111,6 +112,29 @@ def _schedule(row: Followup, due_at: datetime.datetime, now: datetime.datetime) 
         row.completed_at = None
 
 
+def _reopen(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> None:
+    """A cancelled or stale-skipped row, wanted again: as if it had just been created."""
+    row.snoozed_until = None
+    row.claimed_until = None
+    row.claim_token = None
+    row.notified_at = None
+    _schedule(row, due_at, now)
+
+
+def _reopens(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """Whether a row the sync skipped as too late is wanted again, at a time still worth it.
+
+    That is a corrected date (an interview typed as February instead of March). Only rows
+    Seuranta skipped itself carry a reason code; a follow-up the user skipped stays skipped.
+    """
+    return (
+        row.state == State.SKIPPED
+        and row.skip_reason in STALE_REASONS.values()
+        and row.due_at != due_at
+        and not _stale_reason(row.kind, due_at, now)
+    )
+
+
 def _reconcile(application_id: int, now: datetime.datetime) -> None:
     # The lock serialises every sync of one application (two browser tabs, a double submit):
     # the second waits, then sees the first one's rows and has nothing left to do.
@@ -146,6 +170,12 @@ def _reconcile(application_id: int, now: datetime.datetime) -> None:
         live = [row for row in mine if row.state != State.CANCELLED]
         if live:
             row = live[0]
+            if _reopens(row, want.due_at, now):
+                # Skipped as stale by Seuranta, and the user has since corrected the date.
+                row.interview_id = want.interview_id
+                _reopen(row, want.due_at, now)
+                row.save()
+                continue
             if row.state != State.SCHEDULED:
                 continue  # Sent, done, skipped or failed: never re-opened by a data change.
             due = max(want.due_at, row.snoozed_until) if row.snoozed_until else want.due_at
@@ -177,11 +207,7 @@ def _reconcile(application_id: int, now: datetime.datetime) -> None:
         elif mine:
             row = mine[-1]
             row.interview_id = want.interview_id
-            row.snoozed_until = None
-            row.claimed_until = None
-            row.claim_token = None
-            row.notified_at = None
-            _schedule(row, want.due_at, now)
+            _reopen(row, want.due_at, now)
             row.save()
         else:
             row = Followup(

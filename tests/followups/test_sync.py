@@ -514,3 +514,41 @@ def test_moving_an_interview_while_its_reminder_is_being_sent_keeps_the_new_time
     assert dispatch.dispatch_due().claimed == 0
     assert [m.extra_headers["X-Seuranta-Followup"] for m in mailoutbox] == [str(pk)]
     assert one(application, kind=Kind.THANK_YOU).state == State.NOTIFIED
+
+
+def test_correcting_a_mistyped_interview_date_brings_back_the_follow_ups_skipped_as_stale(
+    application,
+):
+    """February instead of March: both follow-ups are skipped as stale, then come back."""
+    interview = log_interview(application, hel(2026, 2, 11, 13, 0))
+    assert {f.state for f in rows(application)} == {State.SKIPPED}
+
+    app_services.interview_update(interview=interview, starts_at=hel(2026, 3, 11, 13, 0))
+
+    thank_you = one(application, kind=Kind.THANK_YOU)
+    call = one(application, kind=Kind.CALL)
+    assert (thank_you.state, thank_you.last_error, thank_you.completed_at) == (
+        State.SCHEDULED,
+        "",
+        None,
+    )
+    assert thank_you.due_at == thank_you.next_attempt_at == hel(2026, 3, 11, 16, 0)
+    assert (call.state, call.due_at) == (State.SCHEDULED, hel(2026, 3, 16, 10, 0))
+
+
+def test_a_date_corrected_to_another_stale_date_leaves_the_follow_ups_skipped(application):
+    interview = log_interview(application, hel(2026, 2, 11, 13, 0))
+    before = snapshot(application)
+
+    app_services.interview_update(interview=interview, starts_at=hel(2026, 2, 12, 13, 0))
+
+    assert snapshot(application) == before
+
+
+def test_a_follow_up_the_user_skipped_stays_skipped_when_the_interview_moves(application):
+    interview = log_interview(application, hel(2026, 3, 11, 13, 0))
+    followup_skip(followup=one(application, kind=Kind.THANK_YOU))
+
+    app_services.interview_update(interview=interview, starts_at=hel(2026, 3, 12, 13, 0))
+
+    assert one(application, kind=Kind.THANK_YOU).state == State.SKIPPED
