@@ -15,7 +15,10 @@ class DraftFactory(factory.django.DjangoModelFactory):
     kind = Kind.FEEDBACK
     language = "en"
     recipient = "interviewer@acme.example"
-    subject = factory.LazyAttribute(lambda d: f"Feedback on my interview – {d.application.company}")
+    # Cut to the column width, as the generation service does.
+    subject = factory.LazyAttribute(
+        lambda d: f"Feedback on my interview – {d.application.company}"[:200]
+    )
     body = "Dear Interviewer,\n\nCould you tell me what I could do better?\n\nBest regards,\nMe\n"
 
 

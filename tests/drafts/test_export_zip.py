@@ -108,10 +108,11 @@ DANGEROUS = [
     "/etc/passwd",
     "C:\\Windows\\system32",
     "..",
-    "Acme\x00\x1b[31m\r\nOy",
+    # No NUL byte: forms refuse it and PostgreSQL cannot store it; other control characters can.
+    "Acme\x1b[31m\r\nOy\x07",
     "<script>alert(1)</script>",
     "😀😀",
-    "a" * 300,
+    "a" * 200,  # the longest company name the form accepts
 ]
 
 
