@@ -35,11 +35,14 @@ def signup(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        from followups.services import followups_resync_user
+        from followups.services import TIMING_FIELDS, followups_resync_user
 
-        # Changed delays or quiet hours move the follow-ups that are still ahead.
-        followups_resync_user(user=request.user)
+        timing_changed = bool(set(form.changed_data) & TIMING_FIELDS)
+        form.save()
+        if timing_changed:
+            # Changed delays or quiet hours move the follow-ups that are still ahead. Only then:
+            # a new display name or language has no bearing on when anything is due.
+            followups_resync_user(user=request.user)
         messages.success(request, _("Your preferences were saved."))
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})

@@ -17,11 +17,13 @@ Rules the sync keeps:
   interview from last month) is recorded as `skipped`, with a reason code, instead of being sent.
 """
 
+import dataclasses
 import datetime
 import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,23 @@ log = logging.getLogger(__name__)
 ENDED_STATUSES = {Status.WITHDRAWN, Status.NO_RESPONSE}
 
 SNOOZE_MAX_DAYS = 30
+
+# The preferences that decide when follow-ups are due (policy.Preferences.from_user): only a
+# change to one of these needs the user's follow-ups re-timed.
+TIMING_FIELDS = frozenset(
+    {
+        "time_zone",
+        "country",
+        "thank_you_enabled",
+        "thank_you_delay_minutes",
+        "call_enabled",
+        "call_delay_business_days",
+        "call_time",
+        "feedback_enabled",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    }
+)
 
 
 class FollowupActionError(ValueError):
@@ -135,35 +154,69 @@ def _reopens(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -
     )
 
 
-def _reconcile(application_id: int, now: datetime.datetime) -> None:
-    # The lock serialises every sync of one application (two browser tabs, a double submit):
-    # the second waits, then sees the first one's rows and has nothing left to do.
-    application = Application.objects.select_for_update().filter(pk=application_id).first()
-    if application is None:
-        return  # Deleted meanwhile (in another tab, say), and its follow-ups with it.
-    prefs = policy.Preferences.from_user(application.owner)
-    interviews = list(
-        Interview.objects.filter(application=application, cancelled=False).order_by(
-            "starts_at", "id"
+@dataclass
+class _Plan:
+    """The writes that bring one application's follow-ups in step; empty when they agree."""
+
+    cancel_ids: list[int] = dataclasses.field(default_factory=list)
+    # Scheduled rows with a new due time or interview: written only if still scheduled.
+    moved: list[Followup] = dataclasses.field(default_factory=list)
+    # Re-opened and new rows.
+    saved: list[Followup] = dataclasses.field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.cancel_ids or self.moved or self.saved)
+
+
+_MOVED_FIELDS = (
+    "due_at",
+    "next_attempt_at",
+    "attempts",
+    "sent_late",
+    "state",
+    "last_error",
+    "completed_at",
+    "interview_id",
+    "claimed_until",
+    "claim_token",
+)
+
+
+def _locked(application_ids) -> list[Application]:
+    """The applications, locked, each with its live interviews and all its follow-ups.
+
+    The lock serialises every sync of one application (two browser tabs, a double submit): the
+    second waits, then sees the first one's rows and has nothing left to do. Interviews and rows
+    are read after the lock, so they are the ones the last sync left. Three queries, however
+    many applications.
+    """
+    return list(
+        Application.objects.select_for_update()
+        .filter(pk__in=application_ids)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.filter(cancelled=False).order_by("starts_at", "id"),
+                to_attr="live_interviews",
+            ),
+            Prefetch("followups", queryset=Followup.objects.order_by("id"), to_attr="rows"),
         )
     )
-    rows = list(Followup.objects.filter(application=application).order_by("id"))
-    wanted = _wanted(application, interviews, prefs)
+
+
+def _plan(application: Application, prefs: policy.Preferences, now: datetime.datetime) -> _Plan:
+    """Compare the wanted follow-ups with the rows (no queries); the rows take their new values."""
+    rows: list[Followup] = application.rows
+    wanted = _wanted(application, application.live_interviews, prefs)
+    plan = _Plan()
 
     # Cancel first, so that a replaced call is out of the way before its successor is created
     # (the database allows one pending call per application).
-    cancel_ids = [
-        row.pk
-        for row in rows
-        if row.state == State.SCHEDULED and _key(row.kind, row.interview_id) not in wanted
-    ]
-    if cancel_ids:
-        Followup.objects.filter(pk__in=cancel_ids, state=State.SCHEDULED).update(
-            state=State.CANCELLED, completed_at=now, updated_at=now
-        )
-        for row in rows:
-            if row.pk in cancel_ids:
-                row.state = State.CANCELLED
+    for row in rows:
+        if row.state == State.SCHEDULED and _key(row.kind, row.interview_id) not in wanted:
+            plan.cancel_ids.append(row.pk)
+            row.state = State.CANCELLED
 
     for key, want in wanted.items():
         mine = [row for row in rows if _key(row.kind, row.interview_id) == key]
@@ -174,7 +227,7 @@ def _reconcile(application_id: int, now: datetime.datetime) -> None:
                 # Skipped as stale by Seuranta, and the user has since corrected the date.
                 row.interview_id = want.interview_id
                 _reopen(row, want.due_at, now)
-                row.save()
+                plan.saved.append(row)
                 continue
             if row.state != State.SCHEDULED:
                 continue  # Sent, done, skipped or failed: never re-opened by a data change.
@@ -189,26 +242,12 @@ def _reconcile(application_id: int, now: datetime.datetime) -> None:
                 row.claimed_until = None
                 row.claim_token = None
             row.interview_id = want.interview_id
-            row.save(
-                update_fields=[
-                    "due_at",
-                    "next_attempt_at",
-                    "attempts",
-                    "sent_late",
-                    "state",
-                    "last_error",
-                    "completed_at",
-                    "interview",
-                    "claimed_until",
-                    "claim_token",
-                    "updated_at",
-                ]
-            )
+            plan.moved.append(row)
         elif mine:
             row = mine[-1]
             row.interview_id = want.interview_id
             _reopen(row, want.due_at, now)
-            row.save()
+            plan.saved.append(row)
         else:
             row = Followup(
                 owner_id=application.owner_id,
@@ -217,14 +256,41 @@ def _reconcile(application_id: int, now: datetime.datetime) -> None:
                 kind=want.kind,
             )
             _schedule(row, want.due_at, now)
-            row.save()
+            plan.saved.append(row)
+    return plan
 
 
-def _sync_application_id(application_id: int) -> None:
+def _apply(plan: _Plan, now: datetime.datetime) -> None:
+    if plan.cancel_ids:
+        Followup.objects.filter(pk__in=plan.cancel_ids, state=State.SCHEDULED).update(
+            state=State.CANCELLED, completed_at=now, updated_at=now
+        )
+    for row in plan.moved:
+        # Only while still scheduled: a reminder the dispatcher marked sent meanwhile is history.
+        Followup.objects.filter(pk=row.pk, state=State.SCHEDULED).update(
+            updated_at=now, **{name: getattr(row, name) for name in _MOVED_FIELDS}
+        )
+    for row in plan.saved:
+        row.save()
+
+
+def _reconcile(
+    application_id: int, now: datetime.datetime, prefs: policy.Preferences | None = None
+) -> None:
+    locked = _locked([application_id])
+    if not locked:
+        return  # Deleted meanwhile (in another tab, say), and its follow-ups with it.
+    application = locked[0]
+    if prefs is None:
+        prefs = policy.Preferences.from_user(application.owner)
+    _apply(_plan(application, prefs, now), now)
+
+
+def _sync_application_id(application_id: int, prefs: policy.Preferences | None = None) -> None:
     now = timezone.now()
     try:
         with transaction.atomic():
-            _reconcile(application_id, now)
+            _reconcile(application_id, now, prefs)
         return
     except IntegrityError:
         # Only reachable when something wrote follow-ups without the application lock. The
@@ -232,7 +298,7 @@ def _sync_application_id(application_id: int) -> None:
         log.warning("Follow-up sync of application %s hit a constraint; retrying", application_id)
     try:
         with transaction.atomic():
-            _reconcile(application_id, now)
+            _reconcile(application_id, now, prefs)
     except IntegrityError:
         # Never turn a user's save into a 500 over a reminder: the next sync puts it right.
         log.exception("Follow-up sync of application %s failed twice", application_id)
@@ -247,11 +313,52 @@ def followups_sync_application(*, application: Application) -> None:
     _sync_application_id(application.pk)
 
 
+# Applications locked and read together by a resync; keeps the IN lists well under SQLite's
+# limit on query parameters.
+RESYNC_CHUNK = 500
+
+
+def _resync_candidates(user):
+    """The ids of the user's applications that have, or may want, a follow-up.
+
+    Scheduled rows may need moving or cancelling; live interviews may want a thank-you or a
+    call; a final outcome may want a feedback request. Any other application has nothing to
+    gain from a resync, however many there are.
+    """
+    scheduled = Followup.objects.filter(application=OuterRef("pk"), state=State.SCHEDULED)
+    interviews = Interview.objects.filter(application=OuterRef("pk"), cancelled=False)
+    return (
+        Application.objects.filter(owner=user)
+        .filter(Q(status__in=FINAL_OUTCOME_STATUSES) | Exists(scheduled) | Exists(interviews))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def followups_resync_user(*, user) -> None:
-    """Recompute the pending follow-ups of every application after a preference change."""
-    for application_id in Application.objects.filter(owner=user).values_list("pk", flat=True):
-        _sync_application_id(application_id)
+    """Recompute the pending follow-ups of the user's applications after a preference change.
+
+    A few queries per RESYNC_CHUNK applications, plus one write per follow-up that changes.
+    """
+    prefs = policy.Preferences.from_user(user)
+    now = timezone.now()
+    ids = list(_resync_candidates(user))
+    for start in range(0, len(ids), RESYNC_CHUNK):
+        chunk = ids[start : start + RESYNC_CHUNK]
+        try:
+            with transaction.atomic():
+                for application in _locked(chunk):
+                    plan = _plan(application, prefs, now)
+                    if plan:
+                        _apply(plan, now)
+            continue
+        except IntegrityError:
+            # Something wrote follow-ups without the lock; the chunk was rolled back. Redo it
+            # one application at a time, each with its own retry, so one cannot stop the rest.
+            log.warning("Follow-up resync of user %s hit a constraint; retrying singly", user.pk)
+        for application_id in chunk:
+            _sync_application_id(application_id, prefs)
 
 
 # --- User actions --------------------------------------------------------------------------------
