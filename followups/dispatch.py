@@ -54,6 +54,9 @@ class DispatchResult:
     failed: int = 0
     # Claimed but handed back unsent, because the pass ran too close to its lease's end.
     released: int = 0
+    # Due inside the user's quiet hours (a retry or a catch-up pass at night): handed back to
+    # wait for their end, without using up an attempt.
+    deferred: int = 0
     # The result could not be recorded: the claim was lost (lease expired and taken over, or the
     # user closed or moved the follow-up meanwhile).
     lost: int = 0
@@ -232,6 +235,12 @@ def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: 
         # not send these.
         ok = _finish(followup.pk, token, state=State.NOTIFIED, last_error="")
         return "not_emailed" if ok else "lost"
+    # due_at is out of quiet hours already, but a retry after backoff, a snooze or a pass
+    # catching up after downtime may come at night: no reminder email is delivered then.
+    allowed = policy.out_of_quiet_hours(now, policy.Preferences.from_user(owner))
+    if allowed > now:
+        ok = _finish(followup.pk, token, next_attempt_at=allowed, attempts=F("attempts") - 1)
+        return "deferred" if ok else "lost"
     late = policy.is_overdue(followup.due_at, now, grace_period())
     try:
         mail.send(reminder_message(followup, late=late, connection=mail.connection))

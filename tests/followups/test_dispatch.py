@@ -3,6 +3,7 @@
 import datetime
 import smtplib
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,6 +19,7 @@ from followups.tasks import dispatch_due_followups, dispatch_until_done
 from tests.factories import ApplicationFactory, FollowupFactory, InterviewFactory
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
+HELSINKI = ZoneInfo("Europe/Helsinki")
 MINUTE = datetime.timedelta(minutes=1)
 HERE = "tests.followups.test_dispatch"
 
@@ -70,6 +72,10 @@ def fast_passwords(settings):
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+def helsinki(*args: int) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=HELSINKI)
 
 
 def due(owner, **fields) -> Followup:
@@ -383,3 +389,51 @@ def test_support_finds_a_failed_reminder_in_the_admin(admin_client, alice):
 
     assert response.status_code == 200
     assert b"Acme" in response.content
+
+
+# --- Quiet hours at send time ---------------------------------------------------------------------
+
+
+def test_a_retry_due_at_23_29_is_not_sent_at_23_30_but_at_08_00(alice, mailoutbox, frozen):
+    """Alice sleeps 21:00–08:00 in Helsinki: a retry falling then waits, without using a try."""
+    followup = due(
+        alice,
+        kind=Kind.CALL,
+        due_at=helsinki(2026, 3, 10, 20, 0),
+        next_attempt_at=helsinki(2026, 3, 10, 23, 29),
+        attempts=3,
+        last_error="SMTPException: 451",
+    )
+    frozen.move_to(helsinki(2026, 3, 10, 23, 30))
+
+    result = dispatch_due()
+
+    assert (result.claimed, result.deferred, result.sent) == (1, 1, 0)
+    assert mailoutbox == []
+    followup.refresh_from_db()
+    assert followup.state == State.SCHEDULED
+    assert followup.next_attempt_at == helsinki(2026, 3, 11, 8, 0)
+    assert (followup.attempts, followup.claimed_until, followup.claim_token) == (3, None, None)
+    frozen.move_to(helsinki(2026, 3, 11, 7, 59))
+    assert dispatch_due().claimed == 0
+    frozen.move_to(helsinki(2026, 3, 11, 8, 0))
+    assert dispatch_due().sent == 1
+    assert len(mailoutbox) == 1
+    followup.refresh_from_db()
+    assert (followup.state, followup.attempts) == (State.NOTIFIED, 4)
+
+
+def test_a_catch_up_pass_in_the_night_keeps_each_users_quiet_hours(alice, bob, mailoutbox, frozen):
+    """After downtime, the pass at 02:00 Helsinki emails the New Yorker (20:00) only."""
+    bob.time_zone = "America/New_York"
+    bob.save()
+    for_alice = due(alice, kind=Kind.CALL, due_at=helsinki(2026, 3, 10, 10, 0))
+    due(bob, kind=Kind.CALL, due_at=helsinki(2026, 3, 10, 10, 0))
+    frozen.move_to(helsinki(2026, 3, 11, 2, 0))
+
+    result = dispatch_due()
+
+    assert (result.sent, result.deferred) == (1, 1)
+    assert [m.to for m in mailoutbox] == [["bob@example.com"]]
+    for_alice.refresh_from_db()
+    assert for_alice.next_attempt_at == helsinki(2026, 3, 11, 8, 0)

@@ -1,5 +1,6 @@
 """Concurrent dispatchers on PostgreSQL: separate processes, row locks, each reminder sent once."""
 
+import datetime
 import email
 import os
 import subprocess
@@ -28,8 +29,16 @@ DISPATCHERS = 4
 def make_due_followups(count: int) -> list[int]:
     """count due follow-ups, each for its own user (so recipients tell the emails apart)."""
     due = timezone.now() - timedelta(minutes=1)
+    # No quiet hours: these tests run at whatever time it is, and a reminder is never emailed
+    # inside them (tested with frozen time in test_dispatch).
     users = User.objects.bulk_create(
-        User(email=f"load{i}@example.com", password="!") for i in range(count)
+        User(
+            email=f"load{i}@example.com",
+            password="!",
+            quiet_hours_start=datetime.time(0, 0),
+            quiet_hours_end=datetime.time(0, 0),
+        )
+        for i in range(count)
     )
     applications = Application.objects.bulk_create(
         Application(owner=user, company=f"Firm {i} Oy", position="Developer", status=Status.OFFER)
