@@ -18,6 +18,7 @@ design allows, in exchange for never losing a reminder.
 import dataclasses
 import datetime
 import logging
+import smtplib
 import uuid
 from time import monotonic
 
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BACKOFF_CAP = datetime.timedelta(hours=1)
+# While the mail server cannot be reached at all, no attempt is used up (an outage of hours
+# must not fail every reminder due in it); the wait grows with how overdue the reminder is,
+# up to this cap, so that it goes out soon after the server is back.
+UNREACHABLE_BACKOFF_CAP = datetime.timedelta(minutes=10)
 DEFAULT_LEASE = datetime.timedelta(minutes=5)
 LAST_ERROR_MAX = 300
 
@@ -48,7 +53,7 @@ class DispatchResult:
     not_emailed: int = 0
     # Thank-you and feedback reminders too late to send (policy.is_stale).
     skipped_stale: int = 0
-    # Sending failed; tried again after the backoff.
+    # Sending failed, or the mail server could not be reached; tried again after a backoff.
     retrying: int = 0
     # Sending failed MAX_ATTEMPTS times; the row is now `failed`.
     failed: int = 0
@@ -87,6 +92,15 @@ def grace_period() -> datetime.timedelta:
 def backoff(attempts: int) -> datetime.timedelta:
     """Wait after the attempts-th failure: 1, 2, 4, 8 … minutes, at most an hour."""
     return min(datetime.timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+def unreachable_backoff(overdue: datetime.timedelta) -> datetime.timedelta:
+    """Wait while the server is down: half as long as the reminder is overdue, 1 to 10 minutes."""
+    return min(max(overdue / 2, datetime.timedelta(minutes=1)), UNREACHABLE_BACKOFF_CAP)
+
+
+class MailServerUnavailable(Exception):
+    """No connection to the mail server: the message was never offered to it."""
 
 
 def describe_error(exc: BaseException) -> str:
@@ -172,6 +186,20 @@ def _record_failure(
     return outcome if done else "lost"
 
 
+def _record_unreachable(
+    followup: Followup, token: uuid.UUID, exc: BaseException, now: datetime.datetime
+) -> str:
+    # The claim counted an attempt; a server that cannot be reached gives it back.
+    done = _finish(
+        followup.pk,
+        token,
+        last_error=describe_error(exc),
+        next_attempt_at=now + unreachable_backoff(now - followup.due_at),
+        attempts=F("attempts") - 1,
+    )
+    return "retrying" if done else "lost"
+
+
 def _release(pk: int, token: uuid.UUID) -> None:
     # Hand the row back as if this pass had never claimed it.
     Followup.objects.filter(pk=pk, claim_token=token, state=State.SCHEDULED).update(
@@ -204,16 +232,26 @@ class _Mail:
             log.debug("Closing the mail connection failed", exc_info=True)
 
     def send(self, message) -> None:
+        """Send one message; MailServerUnavailable if the server could not be reached at all."""
         if self.error is not None:
-            raise self.error
+            raise MailServerUnavailable from self.error
         try:
             if message.send() != 1:
                 raise RuntimeError("the mail backend did not accept the message")
-        except Exception:
+        except Exception as exc:
             # The connection may be broken; start afresh for the next row.
             self.close()
             self.open()
+            if self.error is not None and not _is_server_reply(exc):
+                # The server went away mid-batch (it cannot be reached again): the message
+                # was not refused, it never got through.
+                raise MailServerUnavailable from exc
             raise
+
+
+def _is_server_reply(exc: BaseException) -> bool:
+    """Whether the server answered the message with an error code (a refusal of this message)."""
+    return isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
 
 
 def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: _Mail) -> str:
@@ -244,6 +282,10 @@ def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: 
     late = policy.is_overdue(followup.due_at, now, grace_period())
     try:
         mail.send(reminder_message(followup, late=late, connection=mail.connection))
+    except MailServerUnavailable as exc:
+        # Not this message's fault: no attempt used up (only refusals count to MAX_ATTEMPTS).
+        log.warning("Reminder for follow-up %s not sent: mail server unreachable", followup.pk)
+        return _record_unreachable(followup, token, exc.__cause__ or exc, now)
     except Exception as exc:
         log.warning("Reminder for follow-up %s not sent: %s", followup.pk, describe_error(exc))
         return _record_failure(followup, token, exc, now)

@@ -437,3 +437,79 @@ def test_a_catch_up_pass_in_the_night_keeps_each_users_quiet_hours(alice, bob, m
     assert [m.to for m in mailoutbox] == [["bob@example.com"]]
     for_alice.refresh_from_db()
     assert for_alice.next_attempt_at == helsinki(2026, 3, 11, 8, 0)
+
+
+# --- Mail server down -----------------------------------------------------------------------------
+
+
+class DropsConnectionBackend(LocmemBackend):
+    """The server goes away in the middle of a batch: the send fails and so does the reopen."""
+
+    down = False
+
+    def open(self):
+        if DropsConnectionBackend.down:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return super().open()
+
+    def send_messages(self, messages):
+        DropsConnectionBackend.down = True
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_a_two_hour_smtp_outage_uses_up_no_attempt(alice, settings, frozen, mailoutbox):
+    """The server cannot be reached: retried with backoff for as long as it takes, then sent."""
+    followup = due(alice)
+    settings.EMAIL_BACKEND = f"{HERE}.UnreachableBackend"
+    waits = []
+
+    while Followup.objects.get().next_attempt_at < NOW + datetime.timedelta(hours=2):
+        frozen.move_to(Followup.objects.get().next_attempt_at)
+        before = datetime.datetime.now(tz=datetime.UTC)
+        assert dispatch_due().retrying == 1
+        waits.append(Followup.objects.get().next_attempt_at - before)
+
+    followup.refresh_from_db()
+    assert len(waits) > MAX_ATTEMPTS
+    assert (followup.state, followup.attempts) == (State.SCHEDULED, 0)
+    assert followup.last_error == "ConnectionRefusedError: [Errno 111] Connection refused"
+    assert waits[0] == MINUTE
+    assert waits == sorted(waits)
+    assert max(waits) <= dispatch.UNREACHABLE_BACKOFF_CAP
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    frozen.move_to(followup.next_attempt_at)
+    assert dispatch_due().sent == 1
+    followup.refresh_from_db()
+    assert (followup.state, followup.attempts, followup.last_error) == (State.NOTIFIED, 1, "")
+    assert len(mailoutbox) == 1
+
+
+def test_only_messages_the_server_refuses_count_toward_the_last_attempt(alice, settings, frozen):
+    followup = due(alice)
+    settings.EMAIL_BACKEND = f"{HERE}.UnreachableBackend"
+    for _ in range(3):
+        frozen.move_to(Followup.objects.get().next_attempt_at)
+        dispatch_due()
+    settings.EMAIL_BACKEND = f"{HERE}.RefusingBackend"
+
+    for refusals in range(1, MAX_ATTEMPTS + 1):
+        frozen.move_to(Followup.objects.get().next_attempt_at)
+        assert dispatch_due().claimed == 1
+        followup.refresh_from_db()
+        assert followup.attempts == refusals
+
+    assert followup.state == State.FAILED
+    assert followup.last_error.startswith("SMTPException: 451")
+
+
+def test_a_server_lost_in_the_middle_of_a_batch_uses_up_no_attempt(alice, bob, settings):
+    settings.EMAIL_BACKEND = f"{HERE}.DropsConnectionBackend"
+    DropsConnectionBackend.down = False
+    due(alice, due_at=NOW - 2 * MINUTE)
+    due(bob, due_at=NOW - MINUTE)
+
+    result = dispatch_due()
+
+    assert result.retrying == 2
+    assert {(f.state, f.attempts) for f in Followup.objects.all()} == {(State.SCHEDULED, 0)}
