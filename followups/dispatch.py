@@ -20,12 +20,13 @@ import datetime
 import logging
 import smtplib
 import uuid
-from time import monotonic
+from time import monotonic, sleep
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import OperationalError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -43,6 +44,10 @@ BACKOFF_CAP = datetime.timedelta(hours=1)
 UNREACHABLE_BACKOFF_CAP = datetime.timedelta(minutes=10)
 DEFAULT_LEASE = datetime.timedelta(minutes=5)
 LAST_ERROR_MAX = 300
+# Recording a sent reminder is tried this many times while the database says it is busy
+# (SQLite's "database is locked" behind another writer), waiting 0.2 s, then 0.4 s.
+RECORD_SENT_TRIES = 3
+RECORD_SENT_WAIT = 0.2
 
 
 @dataclasses.dataclass
@@ -168,6 +173,25 @@ def _finish(pk: int, token: uuid.UUID, **fields) -> bool:
     return updated == 1
 
 
+def _record_sent(pk: int, token: uuid.UUID, *, now: datetime.datetime, late: bool) -> bool:
+    """Mark a row whose email went out as notified, trying again while the database is busy.
+
+    Giving up here means the row is claimed again after the lease and emailed a second time,
+    so a briefly locked database (SQLite's "database is locked") is worth a short wait.
+    """
+    for attempt in range(RECORD_SENT_TRIES):
+        try:
+            return _finish(
+                pk, token, state=State.NOTIFIED, notified_at=now, sent_late=late, last_error=""
+            )
+        except OperationalError as exc:
+            if attempt == RECORD_SENT_TRIES - 1:
+                raise
+            log.warning("Recording sent follow-up %s failed (%s); trying again", pk, exc)
+            sleep(RECORD_SENT_WAIT * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def _record_failure(
     followup: Followup, token: uuid.UUID, exc: BaseException, now: datetime.datetime
 ) -> str:
@@ -200,11 +224,15 @@ def _record_unreachable(
     return "retrying" if done else "lost"
 
 
-def _release(pk: int, token: uuid.UUID) -> None:
-    # Hand the row back as if this pass had never claimed it.
-    Followup.objects.filter(pk=pk, claim_token=token, state=State.SCHEDULED).update(
-        claimed_until=None, claim_token=None, attempts=F("attempts") - 1
-    )
+def _release(claims: list[tuple[int, uuid.UUID]]) -> int:
+    """Hand rows back as if this pass had never claimed them (one UPDATE); how many."""
+    if not claims:
+        return 0
+    # Each claim_token is new and unique, so the tokens alone pick exactly these claims.
+    Followup.objects.filter(
+        claim_token__in=[token for _, token in claims], state=State.SCHEDULED
+    ).update(claimed_until=None, claim_token=None, attempts=F("attempts") - 1)
+    return len(claims)
 
 
 class _Mail:
@@ -219,6 +247,8 @@ class _Mail:
         try:
             self.connection.open()
             self.error = None
+        except SoftTimeLimitExceeded:
+            raise
         except Exception as exc:
             # The server is down or refusing: the rest of the batch records this error instead
             # of waiting for the same timeout once per row.
@@ -228,6 +258,8 @@ class _Mail:
     def close(self) -> None:
         try:
             self.connection.close()
+        except SoftTimeLimitExceeded:
+            raise
         except Exception:
             log.debug("Closing the mail connection failed", exc_info=True)
 
@@ -238,6 +270,9 @@ class _Mail:
         try:
             if message.send() != 1:
                 raise RuntimeError("the mail backend did not accept the message")
+        except SoftTimeLimitExceeded:
+            # The task is out of time, not the server out of order: nothing to record here.
+            raise
         except Exception as exc:
             # The connection may be broken; start afresh for the next row.
             self.close()
@@ -282,6 +317,10 @@ def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: 
     late = policy.is_overdue(followup.due_at, now, grace_period())
     try:
         mail.send(reminder_message(followup, late=late, connection=mail.connection))
+    except SoftTimeLimitExceeded:
+        # Out of time mid-send: whether the email went is unknown, so the row keeps its claim
+        # and goes again after the lease (never recorded as an SMTP failure).
+        raise
     except MailServerUnavailable as exc:
         # Not this message's fault: no attempt used up (only refusals count to MAX_ATTEMPTS).
         log.warning("Reminder for follow-up %s not sent: mail server unreachable", followup.pk)
@@ -289,14 +328,16 @@ def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: 
     except Exception as exc:
         log.warning("Reminder for follow-up %s not sent: %s", followup.pk, describe_error(exc))
         return _record_failure(followup, token, exc, now)
-    ok = _finish(
-        followup.pk,
-        token,
-        state=State.NOTIFIED,
-        notified_at=now,
-        sent_late=late,
-        last_error="",
-    )
+    try:
+        ok = _record_sent(followup.pk, token, now=now, late=late)
+    except SoftTimeLimitExceeded:
+        # The email is out: unrecorded, it would go a second time after the lease. Worth
+        # another try in the time left before the hard limit.
+        try:
+            _record_sent(followup.pk, token, now=now, late=late)
+        except Exception:
+            log.exception("Sent reminder for follow-up %s could not be recorded", followup.pk)
+        raise
     if not ok:
         log.warning("Reminder for follow-up %s was sent after its claim was lost", followup.pk)
     return "sent" if ok else "lost"
@@ -307,8 +348,13 @@ def dispatch_due(
     now: datetime.datetime | None = None,
     batch_size: int = 100,
     lease: datetime.timedelta = DEFAULT_LEASE,
+    deadline: float | None = None,
 ) -> DispatchResult:
-    """One pass: claim up to batch_size due follow-ups and send their reminders."""
+    """One pass: claim up to batch_size due follow-ups and send their reminders.
+
+    No row is started after `deadline` (a time.monotonic() value; the periodic task's, see
+    followups.tasks) nor after half the lease; the rest are handed back for the next pass.
+    """
     now = now or timezone.now()
     result = DispatchResult()
     claims = claim_due(now=now, batch_size=batch_size, lease=lease)
@@ -319,26 +365,40 @@ def dispatch_due(
     rows = Followup.objects.select_related("owner", "application", "interview").in_bulk(
         [pk for pk, _ in claims]
     )
-    mail = _Mail()
+    mail = None
+    current = -1
     try:
-        for pk, token in claims:
-            # Past half the lease, another pass may soon claim these rows too: hand the rest back
-            # rather than risk two emails.
-            if monotonic() - started > lease.total_seconds() / 2:
-                _release(pk, token)
-                result.released += 1
-                continue
+        mail = _Mail()
+        for current, (pk, token) in enumerate(claims):
+            # Past half the lease, another pass may soon claim these rows too; past the
+            # deadline, the task's soft time limit is near: hand the rest back rather than risk
+            # two emails.
+            clock = monotonic()
+            if clock - started > lease.total_seconds() / 2 or (
+                deadline is not None and clock >= deadline
+            ):
+                result.released += _release(claims[current:])
+                current = len(claims)
+                break
             followup = rows.get(pk)
             if followup is None:
                 continue  # Deleted with its application since the claim.
             try:
                 outcome = _handle(followup, token, now, mail)
+            except SoftTimeLimitExceeded:
+                raise
             except Exception:
                 # A row that cannot even be recorded must not stop the others; its lease
                 # expires and a later pass tries it again.
                 log.exception("Dispatching follow-up %s failed", pk)
                 outcome = "lost"
             setattr(result, outcome, getattr(result, outcome) + 1)
+    except SoftTimeLimitExceeded:
+        # The rows not yet started go with the next pass instead of waiting out their lease;
+        # the one in hand keeps its claim (its email may be out).
+        _release(claims[current + 1 :])
+        raise
     finally:
-        mail.close()
+        if mail is not None:
+            mail.close()
     return result

@@ -5,31 +5,78 @@ never queued as ETA/countdown tasks: the due rows in the database are the queue,
 or restarted broker loses nothing; the next pass finds them.
 """
 
+import logging
 import time
 
 from celery import shared_task
+from django.conf import settings
 
-from followups.dispatch import DispatchResult, dispatch_due
+from followups.dispatch import DEFAULT_LEASE, DispatchResult, dispatch_due
+
+log = logging.getLogger(__name__)
 
 MAX_BATCHES = 50
-# Stop starting new batches well before CELERY_TASK_SOFT_TIME_LIMIT (4 min): a task killed in the
-# middle of a batch leaves claimed rows to wait for their lease.
-TIME_BUDGET_SECONDS = 120
+# How long the task keeps starting rows, at most.
+TIME_BUDGET_SECONDS = 60
+# Rendering, recording the result (with its short retries) and closing the connection.
+SAFETY_MARGIN_SECONDS = 10
+MIN_TIME_BUDGET_SECONDS = 5
+
+
+def dispatch_time_budget(lease=DEFAULT_LEASE) -> float:
+    """Seconds from the task's start in which it may start sending a reminder.
+
+    A task killed by CELERY_TASK_SOFT_TIME_LIMIT in the middle of a row leaves it claimed, and
+    if its email was already out, sent a second time after the lease; so the last row must end
+    before the limit. The arithmetic, with the defaults (soft limit 240 s, lease 5 min,
+    EMAIL_TIMEOUT 20 s):
+
+        budget + lease/2 + EMAIL_TIMEOUT + margin <= soft limit
+            60 +     150 +            20 +     10 <= 240
+
+    - passes start only within the budget, and each pass gets it as a deadline: no row is
+      started after it (dispatch_due hands the rest back);
+    - a pass also stops starting rows at lease/2 after it began, so even a pass that ignored the
+      deadline would start its last row by budget + lease/2;
+    - that last row then takes at most about EMAIL_TIMEOUT (the SMTP socket timeout) to send,
+      plus the margin to record the result.
+
+    A longer EMAIL_TIMEOUT or a shorter soft limit shrinks the budget to match.
+    """
+    soft_limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    fits = (
+        soft_limit
+        - lease.total_seconds() / 2
+        - (settings.EMAIL_TIMEOUT or 0)
+        - SAFETY_MARGIN_SECONDS
+    )
+    if fits < MIN_TIME_BUDGET_SECONDS:
+        log.warning(
+            "CELERY_TASK_SOFT_TIME_LIMIT (%s s) leaves too little time for a dispatch pass with "
+            "EMAIL_TIMEOUT %s s; using %s s",
+            soft_limit,
+            settings.EMAIL_TIMEOUT,
+            MIN_TIME_BUDGET_SECONDS,
+        )
+    return max(min(float(TIME_BUDGET_SECONDS), fits), float(MIN_TIME_BUDGET_SECONDS))
 
 
 def dispatch_until_done(
     *,
     max_batches: int = MAX_BATCHES,
     batch_size: int = 100,
-    time_budget: float = TIME_BUDGET_SECONDS,
+    time_budget: float | None = None,
 ) -> DispatchResult:
     """Run dispatch passes until one claims nothing (or the batch count or time budget is spent)."""
     total = DispatchResult()
-    started = time.monotonic()
+    budget = dispatch_time_budget() if time_budget is None else time_budget
+    deadline = time.monotonic() + budget
     for _ in range(max_batches):
-        result = dispatch_due(batch_size=batch_size)
+        if time.monotonic() >= deadline:
+            break
+        result = dispatch_due(batch_size=batch_size, deadline=deadline)
         total += result
-        if result.claimed == 0 or time.monotonic() - started > time_budget:
+        if result.claimed == 0:
             break
     return total
 

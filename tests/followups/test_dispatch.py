@@ -2,20 +2,28 @@
 
 import datetime
 import smtplib
+import time
 import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
+from django.db import OperationalError
 
 from followups import dispatch
 from followups.dispatch import MAX_ATTEMPTS, claim_due, dispatch_due
 from followups.models import Followup, Kind, State
-from followups.tasks import dispatch_due_followups, dispatch_until_done
+from followups.tasks import (
+    SAFETY_MARGIN_SECONDS,
+    dispatch_due_followups,
+    dispatch_time_budget,
+    dispatch_until_done,
+)
 from tests.factories import ApplicationFactory, FollowupFactory, InterviewFactory
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
@@ -513,3 +521,165 @@ def test_a_server_lost_in_the_middle_of_a_batch_uses_up_no_attempt(alice, bob, s
 
     assert result.retrying == 2
     assert {(f.state, f.attempts) for f in Followup.objects.all()} == {(State.SCHEDULED, 0)}
+
+
+# --- Out of time: the task's soft time limit ------------------------------------------------------
+
+
+class OutOfTimeWhileSendingBackend(LocmemBackend):
+    """Celery's soft time limit fires while the first message is on its way."""
+
+    def send_messages(self, messages):
+        raise SoftTimeLimitExceeded()
+
+
+class OutOfTimeWhileConnectingBackend(BaseEmailBackend):
+    def open(self):
+        raise SoftTimeLimitExceeded()
+
+    def send_messages(self, email_messages):
+        return len(email_messages)
+
+
+def test_running_out_of_time_mid_send_is_no_smtp_failure_and_hands_back_the_rest(
+    alice, bob, settings
+):
+    settings.EMAIL_BACKEND = f"{HERE}.OutOfTimeWhileSendingBackend"
+    in_hand = due(alice, due_at=NOW - 2 * MINUTE)
+    waiting = due(bob, due_at=NOW - MINUTE)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        dispatch_due()
+
+    in_hand.refresh_from_db()
+    waiting.refresh_from_db()
+    # Its email may be out: it keeps its claim (sent again only after the lease), no error.
+    assert (in_hand.state, in_hand.attempts, in_hand.last_error) == (State.SCHEDULED, 1, "")
+    assert in_hand.claim_token is not None
+    # Not started: handed back for the next pass.
+    assert (waiting.claim_token, waiting.attempts) == (None, 0)
+
+
+def test_running_out_of_time_while_connecting_is_not_an_unreachable_server(alice, settings):
+    settings.EMAIL_BACKEND = f"{HERE}.OutOfTimeWhileConnectingBackend"
+    followup = due(alice)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        dispatch_due()
+
+    followup.refresh_from_db()
+    assert (followup.claim_token, followup.attempts, followup.last_error) == (None, 0, "")
+
+
+def test_running_out_of_time_while_recording_a_sent_reminder_still_records_it(
+    alice, mailoutbox, monkeypatch
+):
+    followup = due(alice)
+    finish = dispatch._finish
+    calls = []
+
+    def out_of_time_once(*args, **kwargs):
+        calls.append(kwargs.get("state"))
+        if len(calls) == 1:
+            raise SoftTimeLimitExceeded()
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(dispatch, "_finish", out_of_time_once)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        dispatch_due()
+
+    followup.refresh_from_db()
+    assert (followup.state, followup.claim_token) == (State.NOTIFIED, None)
+    assert len(mailoutbox) == 1
+
+
+def test_a_sent_reminder_is_recorded_though_the_database_is_briefly_locked(
+    alice, mailoutbox, monkeypatch
+):
+    """SQLite says "database is locked" twice; the third try records it, so no second email."""
+    followup = due(alice)
+    finish = dispatch._finish
+    waits = []
+    monkeypatch.setattr(dispatch, "sleep", waits.append)
+
+    def locked_twice(*args, **kwargs):
+        if len(waits) < 2:
+            raise OperationalError("database is locked")
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(dispatch, "_finish", locked_twice)
+
+    result = dispatch_due()
+
+    assert result.sent == 1
+    assert waits == [0.2, 0.4]
+    followup.refresh_from_db()
+    assert followup.state == State.NOTIFIED
+
+
+def test_a_database_locked_for_good_loses_the_record_but_not_the_batch(
+    alice, bob, mailoutbox, monkeypatch
+):
+    due(alice, due_at=NOW - 2 * MINUTE)
+    for_bob = due(bob, due_at=NOW - MINUTE)
+    finish = dispatch._finish
+    monkeypatch.setattr(dispatch, "sleep", lambda seconds: None)
+    tries = []
+
+    def locked_for_alice(pk, token, **fields):
+        if pk != for_bob.pk:
+            tries.append(pk)
+            raise OperationalError("database is locked")
+        return finish(pk, token, **fields)
+
+    monkeypatch.setattr(dispatch, "_finish", locked_for_alice)
+
+    result = dispatch_due()
+
+    assert (result.lost, result.sent, len(tries)) == (1, 1, dispatch.RECORD_SENT_TRIES)
+
+
+def test_a_pass_starts_no_row_after_its_deadline(alice, mailoutbox, monkeypatch):
+    due(alice, due_at=NOW - 2 * MINUTE)
+    due(alice, due_at=NOW - MINUTE)
+    clock = iter([0.0, 0.0, 30.0])
+    monkeypatch.setattr(dispatch, "monotonic", lambda: next(clock))
+
+    result = dispatch_due(deadline=30.0)
+
+    assert (result.claimed, result.sent, result.released) == (2, 1, 1)
+    assert Followup.objects.get(state=State.SCHEDULED).claim_token is None
+
+
+def test_the_periodic_task_gives_its_passes_a_deadline(alice, monkeypatch):
+    deadlines = []
+
+    def spy(**kwargs):
+        deadlines.append(kwargs["deadline"])
+        return dispatch_due(**kwargs)
+
+    monkeypatch.setattr("followups.tasks.dispatch_due", spy)
+    due(alice)
+    before = time.monotonic()
+
+    dispatch_until_done(batch_size=1)
+
+    assert len(deadlines) == 2
+    budget = dispatch_time_budget()
+    assert all(before + budget <= d <= time.monotonic() + budget for d in deadlines)
+
+
+def test_the_last_row_a_task_starts_ends_before_its_soft_time_limit(settings):
+    """budget + lease/2 + EMAIL_TIMEOUT (+ a margin) fits in CELERY_TASK_SOFT_TIME_LIMIT."""
+    for email_timeout in (settings.EMAIL_TIMEOUT, 20, 60):
+        settings.EMAIL_TIMEOUT = email_timeout
+        used = (
+            dispatch_time_budget()
+            + dispatch.DEFAULT_LEASE.total_seconds() / 2
+            + email_timeout
+            + SAFETY_MARGIN_SECONDS
+        )
+        assert used <= settings.CELERY_TASK_SOFT_TIME_LIMIT, email_timeout
+    settings.EMAIL_TIMEOUT = 20
+    assert dispatch_time_budget() == 60
