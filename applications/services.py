@@ -42,15 +42,23 @@ def question_bank_seed(*, user) -> None:
 
 
 @transaction.atomic
-def application_create(*, owner, contacts=(), **fields) -> Application:
-    now = timezone.now()
-    application = Application(owner=owner, status_changed_at=now, **fields)
+def application_create(
+    *, owner, contacts=(), status_changed_at: datetime.datetime | None = None, **fields
+) -> Application:
+    """A new application and the first step of its timeline.
+
+    `status_changed_at` is when the application reached its status, for one logged after the
+    fact (an import): the follow-ups count from it, so an old rejection asks for no feedback
+    tomorrow. Without it the status is reached now.
+    """
+    at = status_changed_at or timezone.now()
+    application = Application(owner=owner, status_changed_at=at, **fields)
     application.full_clean(exclude=["owner"])
     application.save()
     if contacts:
         application.contacts.set(contacts)
     StatusChange.objects.create(
-        owner=owner, application=application, status=application.status, changed_at=now
+        owner=owner, application=application, status=application.status, changed_at=at
     )
     followups_sync_application(application=application)
     return application

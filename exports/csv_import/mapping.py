@@ -70,6 +70,22 @@ TARGETS = [
         ),
     ),
     Target(
+        "status_changed_on",
+        # The column of Seuranta's own CSV export ("Tila muuttunut" in Finnish).
+        gettext_lazy("Status changed on"),
+        (
+            "statuschangedon",
+            "statuschanged",
+            "statusdate",
+            "statuschangedate",
+            "tilamuuttunut",
+            "tilanmuutos",
+            "tilanmuutospäivä",
+            "tilapäivä",
+            "tilanpäivämäärä",
+        ),
+    ),
+    Target(
         "location",
         gettext_lazy("Location"),
         ("location", "city", "place", "sijainti", "paikkakunta", "kaupunki"),
@@ -157,7 +173,9 @@ TARGETS = [
     ),
 ]
 TARGET_KEYS = [t.key for t in TARGETS]
-DATE_FIELDS = {"applied_on", "decision_expected_on"}
+DATE_FIELDS = {"applied_on", "decision_expected_on", "status_changed_on"}
+# Targets that are not fields of an application: import_rows turns them into arguments.
+NON_MODEL_FIELDS = {"contact_names", "contact_emails", "status_changed_on"}
 AMOUNT_FIELDS = {"expected_salary", "offered_salary"}
 CURRENCY_FIELDS = {"expected_salary_currency", "offered_salary_currency"}
 PERIOD_FIELDS = {"expected_salary_period", "offered_salary_period"}

@@ -9,14 +9,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Status
+from applications.forms._common import validate_year
+from applications.models import FINAL_OUTCOME_STATUSES, Application, Status
 from applications.services import application_create, contact_find_or_create
 from exports.csv_import.mapping import (
     AMOUNT_FIELDS,
     CURRENCY_FIELDS,
     DATE_FIELDS,
+    NON_MODEL_FIELDS,
     PERIOD_FIELDS,
     TARGETS,
 )
@@ -67,6 +70,7 @@ def _convert(
         try:
             if key in DATE_FIELDS:
                 values[key] = parse_date(text)
+                validate_year(values[key])
             elif key in AMOUNT_FIELDS:
                 amount, currency = parse_amount(text)
                 values[key] = amount
@@ -82,6 +86,8 @@ def _convert(
                 values[key] = text
         except ValueError as error:
             problems.append(Problem(row, columns[key], str(error)))
+        except ValidationError as error:
+            problems.extend(Problem(row, columns[key], message) for message in error.messages)
     for key in ("company", "position"):
         if not values.get(key):
             column = columns.get(key) or str(next(t.label for t in TARGETS if t.key == key))
@@ -97,12 +103,48 @@ def _convert(
 
 
 def _validate(values: dict[str, Any], row_no: int, columns: dict[str, str], user) -> list[Problem]:
-    app = Application(owner=user, **values)
+    app = Application(owner=user, **_model_values(values))
     try:
         app.full_clean(exclude=["owner"], validate_constraints=False)
     except ValidationError as error:
         return list(problems_from(error, str(row_no), columns))
-    return []
+    return list(_status_date_problems(values, row_no, columns, user))
+
+
+def _model_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key not in NON_MODEL_FIELDS}
+
+
+def _status_date_problems(values: dict[str, Any], row_no: int, columns: dict[str, str], user):
+    changed_on = values.get("status_changed_on")
+    if changed_on is None:
+        return
+    applied_on = values.get("applied_on")
+    column = columns.get("status_changed_on", "")
+    if applied_on is not None and changed_on < applied_on:
+        yield Problem(
+            str(row_no), column, _("The status cannot have changed before the date applied.")
+        )
+    if changed_on > timezone.localdate(timezone=user.tzinfo):
+        yield Problem(str(row_no), column, _("The status cannot have changed on a future date."))
+
+
+# Statuses whose date is the date applied when the file gives none: the status "applied" was
+# reached then, and an outcome at least no later than now. Without a date an old rejection
+# would count as decided today, and the follow-ups would ask for feedback tomorrow.
+STATUS_DATE_FROM_APPLIED_ON = FINAL_OUTCOME_STATUSES | {Status.APPLIED}
+
+
+def status_changed_at(
+    values: dict[str, Any], changed_on: datetime.date | None, user, now: datetime.datetime
+) -> datetime.datetime | None:
+    """When an imported application reached its status: noon of that day, the user's time."""
+    if changed_on is None and values.get("status") in STATUS_DATE_FROM_APPLIED_ON:
+        changed_on = values.get("applied_on")
+    if changed_on is None:
+        return None
+    moment = datetime.datetime.combine(changed_on, datetime.time(12), tzinfo=user.tzinfo)
+    return min(moment, now)
 
 
 def _contact_problems(contacts: list[tuple[str, str]], row_no: int, columns: dict[str, str]):
@@ -188,6 +230,7 @@ def import_rows(
     if result.problems:
         raise ImportRefused(result.problems)
     created = 0
+    now = timezone.now()
     with transaction.atomic():
         for checked in result.new_rows:
             contacts = [
@@ -200,8 +243,14 @@ def import_rows(
                 for name, email in checked.contacts
             ]
             values = {"status": Status.APPLIED, **checked.values}
+            changed_on = values.pop("status_changed_on", None)
             try:
-                application_create(owner=user, contacts=contacts, **values)
+                application_create(
+                    owner=user,
+                    contacts=contacts,
+                    status_changed_at=status_changed_at(values, changed_on, user, now),
+                    **values,
+                )
             except ValidationError as error:
                 raise ImportRefused(list(problems_from(error, str(checked.row)))) from None
             created += 1
