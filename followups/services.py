@@ -200,14 +200,16 @@ def _locked(application_ids) -> list[Application]:
                 queryset=Interview.objects.filter(cancelled=False).order_by("starts_at", "id"),
                 to_attr="live_interviews",
             ),
-            Prefetch("followups", queryset=Followup.objects.order_by("id"), to_attr="rows"),
+            Prefetch(
+                "followups", queryset=Followup.objects.order_by("id"), to_attr="followup_rows"
+            ),
         )
     )
 
 
 def _plan(application: Application, prefs: policy.Preferences, now: datetime.datetime) -> _Plan:
     """Compare the wanted follow-ups with the rows (no queries); the rows take their new values."""
-    rows: list[Followup] = application.rows
+    rows: list[Followup] = application.followup_rows
     wanted = _wanted(application, application.live_interviews, prefs)
     plan = _Plan()
 
