@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.forms._common import (
     DateInput,
     FilterForm,
+    IdMultipleChoiceField,
     OwnedModelForm,
     SearchInput,
     validate_year,
@@ -26,6 +27,7 @@ class ApplicationForm(OwnedModelForm):
 
     class Meta:
         model = Application
+        field_classes = {"contacts": IdMultipleChoiceField}
         fields = [
             "company",
             "position",

@@ -4,12 +4,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms._common import FilterForm, OwnedModelForm, SearchInput, validate_phone
+from applications.forms._common import (
+    FilterForm,
+    IdMultipleChoiceField,
+    OwnedModelForm,
+    SearchInput,
+    validate_phone,
+)
 from applications.models import SHORT_MAX, Application, Contact
 
 
 class ContactForm(OwnedModelForm):
-    applications = forms.ModelMultipleChoiceField(
+    applications = IdMultipleChoiceField(
         label=_("Applications"),
         queryset=Application.objects.none(),
         required=False,

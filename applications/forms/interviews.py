@@ -9,6 +9,7 @@ from applications.forms._common import (
     DateTimeLocalInput,
     DurationInput,
     FilterForm,
+    IdMultipleChoiceField,
     OwnedModelForm,
     limit_help,
     validate_phone,
@@ -85,7 +86,7 @@ class InterviewForm(OwnedModelForm):
             "starts_at": DateTimeLocalInput,
             "interviewers": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"starts_at": forms.DateTimeField}
+        field_classes = {"starts_at": forms.DateTimeField, "interviewers": IdMultipleChoiceField}
         help_texts = {"starts_at": _("In your time zone.")}
 
     # The fields the Interview model stores; the rest go to the service as separate arguments.

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications import services
 from applications.forms import ContactFilterForm, ContactForm, form_helper
+from applications.forms._common import is_id
 from applications.models import Application, Contact
 from applications.views._common import _confirm_delete, _form_page, _owned, _page
 
@@ -51,7 +52,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _int_param(request: HttpRequest, name: str) -> int | None:
     """A numeric id from the query string, or None for anything else."""
     value = request.GET.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+    return int(value) if is_id(value) else None
 
 
 @require_http_methods(["GET", "POST"])

@@ -87,7 +87,21 @@ def test_another_users_id_in_the_selection_is_a_404(alice_client, bob, three_dra
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("bad", ["abc", "1.5", ""])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "abc",
+        "1.5",
+        "",
+        "99999999999999999999",  # past 2**63: SQLite raised OverflowError, a 500
+        str(2**63),
+        "-1",
+        "0",
+        " 1",
+        "\u0661",  # an Arabic-Indic digit one, which int() reads as 1
+        "1" * 5000,
+    ],
+)
 def test_an_id_that_is_not_a_number_is_a_404(alice_client, three_drafts, bad):
     response = alice_client.post(URL, {"scope": "selected", "ids": [three_drafts[0].pk, bad]})
     assert response.status_code == 404
