@@ -153,13 +153,17 @@ def interview_create(*, application: Application, interviewers=(), **fields) -> 
 
 @transaction.atomic
 def interview_update(*, interview: Interview, interviewers=None, **fields) -> Interview:
+    # As stored, not as the caller's object may already say: clearing an outcome undoes it.
+    previous_outcome = (
+        Interview.objects.filter(pk=interview.pk).values_list("outcome", flat=True).first()
+    )
     for name, value in fields.items():
         setattr(interview, name, value)
     interview.save()
     if interviewers is not None:
         interview.interviewers.set(interviewers)
         interview.application.contacts.add(*interviewers)
-    _apply_outcome(interview)
+    _apply_outcome(interview, previous_outcome=previous_outcome)
     followups_sync_application(application=interview.application)
     return interview
 
@@ -180,23 +184,42 @@ def interview_delete(*, interview: Interview) -> None:
     followups_sync_application(application=application)
 
 
-def _apply_outcome(interview: Interview) -> None:
-    """An offer or a rejection recorded on an interview is the application's outcome too."""
-    target = {
-        InterviewOutcome.OFFER: Status.OFFER,
-        InterviewOutcome.REJECTED: Status.REJECTED,
-    }.get(interview.outcome)
+OUTCOME_STATUSES = {
+    InterviewOutcome.OFFER: Status.OFFER,
+    InterviewOutcome.REJECTED: Status.REJECTED,
+}
+
+
+def _apply_outcome(interview: Interview, previous_outcome: str | None = None) -> None:
+    """An offer or a rejection recorded on an interview is the application's outcome too.
+
+    Taking the outcome back (a mistaken click, or "not known yet" after all) takes the status
+    back to interviewing, and the follow-up sync then cancels the feedback request it had
+    scheduled, but only while nothing else has decided the status since: the status is still
+    the one this outcome set, it was the last change of the timeline, and no other interview
+    of the application records the same outcome.
+    """
+    target = OUTCOME_STATUSES.get(interview.outcome)
     application = interview.application
-    if (
-        target
-        and application.status != target
-        and application.status
-        not in (
+    if target:
+        if application.status != target and application.status not in (
             Status.ACCEPTED,
             Status.WITHDRAWN,
-        )
-    ):
-        application_set_status(application=application, status=target)
+        ):
+            application_set_status(application=application, status=target)
+        return
+    undone = OUTCOME_STATUSES.get(previous_outcome)
+    if undone is None or application.status != undone:
+        return
+    latest = application.status_changes.order_by("-changed_at", "-id").first()
+    if latest is None or latest.status != undone:
+        return
+    others = Interview.objects.filter(
+        application=application, cancelled=False, outcome=previous_outcome
+    ).exclude(pk=interview.pk)
+    if others.exists():
+        return
+    application_set_status(application=application, status=Status.INTERVIEWING)
 
 
 def _interviewers_with_new(
