@@ -194,7 +194,8 @@ class _Importer:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | str):
-            self.problems.append(Problem(path, column, _("Expected an id: a number or a text.")))
+            message = _("Expected an id: a number or text in quotes.")
+            self.problems.append(Problem(path, column, message))
             return None
         return value
 

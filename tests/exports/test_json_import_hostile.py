@@ -51,6 +51,7 @@ def replaced(document: dict, path: tuple, new) -> dict:
 
 
 YEARS = "Enter a date between the years 1970 and 2100."
+AN_ID = "Expected an id: a number or text in quotes."
 FAR_DATES = [
     "9999-12-31T22:00Z",
     "9999-12-31T23:59:59-12:00",
@@ -155,23 +156,23 @@ CASES = {
     ),
     "contact id as a list": (
         lambda d: d["contacts"][0].update(id=[1]),
-        ("contacts[0]", "id", "Expected an id: a number or a text."),
+        ("contacts[0]", "id", AN_ID),
     ),
     "contact reference as an object": (
         lambda d: first_app(d).update(contacts=[{}]),
-        ("applications[0]", "contacts", "Expected an id: a number or a text."),
+        ("applications[0]", "contacts", AN_ID),
     ),
     "interviewer reference as a list": (
         lambda d: first_interview(d).update(interviewers=[[1]]),
-        ("applications[0].interviews[0]", "interviewers", "Expected an id: a number or a text."),
+        ("applications[0].interviews[0]", "interviewers", AN_ID),
     ),
     "interview id as an object": (
         lambda d: first_interview(d).update(id={}),
-        ("applications[0].interviews[0]", "id", "Expected an id: a number or a text."),
+        ("applications[0].interviews[0]", "id", AN_ID),
     ),
     "follow-up's interview as a boolean": (
         lambda d: first_app(d)["followups"][0].update(interview=True),
-        ("applications[0].followups[0]", "interview", "Expected an id: a number or a text."),
+        ("applications[0].followups[0]", "interview", AN_ID),
     ),
     "start time as a number": (
         lambda d: first_interview(d).update(starts_at=5),
