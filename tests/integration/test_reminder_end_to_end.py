@@ -65,7 +65,9 @@ def test_reminder_for_an_interview_logged_in_the_browser_arrives_once_and_mark_d
     saved_at = time.monotonic()
 
     followup = Followup.objects.get(owner=user, kind=Kind.THANK_YOU)
-    assert followup.state == State.SCHEDULED
+    # Due at once; the worker may already have sent it by the time this line runs.
+    assert followup.due_at <= datetime.datetime.now(datetime.UTC)
+    assert followup.state in (State.SCHEDULED, State.NOTIFIED)
 
     interval = celery_stack.interval
     wait_for(smtp_server.snapshot, 2 * interval + 2, message="the reminder email")
