@@ -59,6 +59,13 @@ DEMO_APPLICATIONS ?= 60
 demo: migrate
 	$(BIN)/python manage.py seed_demo --email $(DEMO_EMAIL) --applications $(DEMO_APPLICATIONS)
 
+## Benchmarks of issue 6 against PostgreSQL, Redis, gunicorn and an SMTP sink on this machine
+## (docs/benchmarks.md); prints a table and writes var/bench/results.json. BENCH_ONLY=pages,export
+## runs some of them.
+bench: install
+	@command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf var/static var/broker var/celerybeat-schedule*
 

@@ -1,0 +1,1 @@
+"""`make bench`: performance figures against the physical limits of the parts (bench/run.py)."""

@@ -1,0 +1,107 @@
+"""export: the zip of 1 000 drafts and the CSV status history of 1 000 applications, each fetched
+over HTTP from gunicorn as the user's browser would (median of 5; goal 1 s each)."""
+
+import http.cookies
+import time
+import urllib.parse
+import urllib.request
+
+from bench import common
+
+NAME = "export"
+APPLICATIONS = 1000
+DRAFTS = 1000
+RUNS = 5
+GOAL_SECONDS = 1.0
+
+
+def make_drafts(user, count: int) -> int:
+    """Fill the account up to count drafts, copies of a generated one over its applications."""
+    from applications.models import Application
+    from drafts.models import Draft
+
+    template = Draft.objects.filter(owner=user).first()
+    have = Draft.objects.filter(owner=user).count()
+    applications = list(Application.objects.filter(owner=user).order_by("id")[: count - have])
+    Draft.objects.bulk_create(
+        Draft(
+            owner=user,
+            kind=template.kind,
+            language=template.language,
+            recipient=template.recipient,
+            subject=f"{template.subject} ({application.company})",
+            body=template.body,
+            application=application,
+        )
+        for application in applications
+    )
+    return Draft.objects.filter(owner=user).count()
+
+
+def csrf_token(web: str, cookie: str) -> str:
+    request = urllib.request.Request(f"{web}/drafts/", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = http.cookies.SimpleCookie(header)
+            if "csrftoken" in jar:
+                return jar["csrftoken"].value
+    raise RuntimeError("no csrftoken cookie from /drafts/")
+
+
+def timed(request: urllib.request.Request) -> tuple[float, int, int]:
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        status = response.status
+    return time.monotonic() - started, status, len(body)
+
+
+def run(bench) -> list[dict]:
+    user = bench.seeded_user(APPLICATIONS)
+    drafts = make_drafts(user, DRAFTS)
+    web = bench.web
+    cookie = bench.cookie(user)
+    token = csrf_token(web, cookie)
+    from applications.models import StatusChange
+
+    changes = StatusChange.objects.filter(owner=user).count()
+
+    def zip_request():
+        return urllib.request.Request(
+            f"{web}/drafts/export.zip",
+            data=urllib.parse.urlencode({"scope": "all"}).encode(),
+            headers={"Cookie": f"{cookie}; csrftoken={token}", "X-CSRFToken": token},
+        )
+
+    def csv_request():
+        return urllib.request.Request(f"{web}/data/status-history.csv", headers={"Cookie": cookie})
+
+    figures = {}
+    for label, make in (("drafts_zip", zip_request), ("history_csv", csv_request)):
+        runs = [timed(make()) for _ in range(RUNS)]
+        if any(status != 200 for _, status, _ in runs):
+            raise RuntimeError(f"{label} answered {[s for _, s, _ in runs]}")
+        seconds = [s for s, _, _ in runs]
+        figures[label] = {
+            "median_s": round(common.med(seconds), 3),
+            "max_s": round(max(seconds), 3),
+            "bytes": runs[0][2],
+        }
+        common.log(f"export {label}: median {common.med(seconds):.3f} s, max {max(seconds):.3f} s")
+    worst = max(f["median_s"] for f in figures.values())
+    return [
+        {
+            "name": NAME,
+            "drafts": drafts,
+            "applications": APPLICATIONS,
+            "status_changes": changes,
+            **figures,
+            "baseline": None,
+            "ratio": None,
+            "goal": f"<= {GOAL_SECONDS:.0f} s each",
+            "met": worst <= GOAL_SECONDS,
+            "summary": f"zip {figures['drafts_zip']['median_s']:.2f} s, "
+            f"csv {figures['history_csv']['median_s']:.2f} s (median of {RUNS})",
+            "baseline_summary": "-",
+        }
+    ]
