@@ -274,6 +274,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 
 FOLLOWUP_DISPATCH_INTERVAL = envint("FOLLOWUP_DISPATCH_INTERVAL", 60)
+# How long a dispatch pass owns the follow-ups it claims: those of a worker killed mid-send are
+# claimed again this many seconds later. A pass starts rows for half its lease and the last one
+# may take EMAIL_TIMEOUT plus a margin (followups.tasks.SAFETY_MARGIN_SECONDS) to send and
+# record, so a shorter lease would let another pass claim and send a row still on its way.
+FOLLOWUP_DISPATCH_LEASE = envint("FOLLOWUP_DISPATCH_LEASE", 5 * 60)
+_MIN_DISPATCH_LEASE = 2 * ((EMAIL_TIMEOUT or 0) + 10)
+if FOLLOWUP_DISPATCH_LEASE < _MIN_DISPATCH_LEASE:
+    raise ImproperlyConfigured(
+        f"FOLLOWUP_DISPATCH_LEASE={FOLLOWUP_DISPATCH_LEASE} is too short for EMAIL_TIMEOUT="
+        f"{EMAIL_TIMEOUT}: use at least {_MIN_DISPATCH_LEASE} seconds."
+    )
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
         "task": "followups.tasks.dispatch_due_followups",

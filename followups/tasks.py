@@ -5,13 +5,14 @@ never queued as ETA/countdown tasks: the due rows in the database are the queue,
 or restarted broker loses nothing; the next pass finds them.
 """
 
+import datetime
 import logging
 import time
 
 from celery import shared_task
 from django.conf import settings
 
-from followups.dispatch import DEFAULT_LEASE, DispatchResult, dispatch_due
+from followups.dispatch import DispatchResult, dispatch_due
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,12 @@ SAFETY_MARGIN_SECONDS = 10
 MIN_TIME_BUDGET_SECONDS = 5
 
 
-def dispatch_time_budget(lease=DEFAULT_LEASE) -> float:
+def dispatch_lease() -> datetime.timedelta:
+    """How long a pass owns the rows it claims: FOLLOWUP_DISPATCH_LEASE, 5 minutes by default."""
+    return datetime.timedelta(seconds=settings.FOLLOWUP_DISPATCH_LEASE)
+
+
+def dispatch_time_budget(lease: datetime.timedelta | None = None) -> float:
     """Seconds from the task's start in which it may start sending a reminder.
 
     A task killed by CELERY_TASK_SOFT_TIME_LIMIT in the middle of a row leaves it claimed, and
@@ -43,6 +49,7 @@ def dispatch_time_budget(lease=DEFAULT_LEASE) -> float:
 
     A longer EMAIL_TIMEOUT or a shorter soft limit shrinks the budget to match.
     """
+    lease = lease or dispatch_lease()
     soft_limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
     fits = (
         soft_limit
@@ -69,12 +76,13 @@ def dispatch_until_done(
 ) -> DispatchResult:
     """Run dispatch passes until one claims nothing (or the batch count or time budget is spent)."""
     total = DispatchResult()
-    budget = dispatch_time_budget() if time_budget is None else time_budget
+    lease = dispatch_lease()
+    budget = dispatch_time_budget(lease) if time_budget is None else time_budget
     deadline = time.monotonic() + budget
     for _ in range(max_batches):
         if time.monotonic() >= deadline:
             break
-        result = dispatch_due(batch_size=batch_size, deadline=deadline)
+        result = dispatch_due(batch_size=batch_size, deadline=deadline, lease=lease)
         total += result
         if result.claimed == 0:
             break

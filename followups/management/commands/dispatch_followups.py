@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from followups.dispatch import dispatch_due
-from followups.tasks import dispatch_until_done
+from followups.tasks import dispatch_lease, dispatch_until_done
 
 
 class Command(BaseCommand):
@@ -26,5 +26,5 @@ class Command(BaseCommand):
         if until_done:
             result = dispatch_until_done(batch_size=batch_size)
         else:
-            result = dispatch_due(batch_size=batch_size)
+            result = dispatch_due(batch_size=batch_size, lease=dispatch_lease())
         self.stdout.write(str(result))
