@@ -3,14 +3,18 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from applications.models import FeedbackEntry
 from tests.applications.helpers import assert_error_next_to, assert_kept
 from tests.factories import ApplicationFactory, FeedbackEntryFactory
 
 pytestmark = pytest.mark.django_db
+
+# 00:30 on 11 March in Helsinki (the users' time zone) while it is still 10 March in UTC: "today"
+# must be the user's date, whatever the hour the suite runs at.
+LATE_EVENING_UTC = datetime.datetime(2026, 3, 10, 22, 30, tzinfo=datetime.UTC)
 
 
 def feedback_data(**overrides) -> dict:
@@ -47,10 +51,11 @@ def test_constructive_can_be_unknown_or_no(alice_client, alice, posted, stored):
     assert FeedbackEntry.objects.get().constructive is stored
 
 
-def test_new_feedback_form_starts_with_today(alice_client, alice):
+@time_machine.travel(LATE_EVENING_UTC, tick=False)
+def test_new_feedback_form_starts_with_the_users_today(alice_client, alice):
     application = ApplicationFactory(owner=alice)
     response = alice_client.get(reverse("applications:feedback_create", args=[application.pk]))
-    assert_kept(response, "received_on", timezone.localdate().isoformat())
+    assert_kept(response, "received_on", "2026-03-11")
 
 
 def test_feedback_text_and_date_are_required(alice_client, alice):
@@ -65,14 +70,15 @@ def test_feedback_text_and_date_are_required(alice_client, alice):
     assert not FeedbackEntry.objects.exists()
 
 
+@time_machine.travel(LATE_EVENING_UTC, tick=False)
 def test_feedback_from_the_future_is_refused(alice_client, alice):
     application = ApplicationFactory(owner=alice)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = alice_client.post(
-        reverse("applications:feedback_create", args=[application.pk]),
-        feedback_data(received_on=tomorrow.isoformat()),
-    )
+    url = reverse("applications:feedback_create", args=[application.pk])
+    response = alice_client.post(url, feedback_data(received_on="2026-03-12"))
     assert_error_next_to(response, "received_on", "future")
+    # The user's today (already the 11th in Helsinki) is not the future.
+    alice_client.post(url, feedback_data(received_on="2026-03-11"))
+    assert FeedbackEntry.objects.get().received_on == datetime.date(2026, 3, 11)
 
 
 def test_over_long_feedback_is_refused_with_its_limit(alice_client, alice):
