@@ -129,6 +129,10 @@ class Application(models.Model):
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("contacts"), related_name="applications", blank=True
     )
+    # The hidden key of the form that created the row (applications.forms._common.SubmissionKey):
+    # the same form posted again (a double click, a reload, the back button) finds this row
+    # instead of creating a second one, with its second set of follow-ups.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -151,6 +155,10 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=models.Q(offered_salary__gte=0) | models.Q(offered_salary=None),
                 name="application_offered_salary_not_negative",
+            ),
+            # Also serves the look-up of a form posted twice (owner, submission_key).
+            models.UniqueConstraint(
+                fields=["owner", "submission_key"], name="application_submitted_once"
             ),
         ]
 
@@ -245,6 +253,10 @@ class Interview(models.Model):
         blank=True,
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    # The hidden key of the form that created the row (applications.forms._common.SubmissionKey):
+    # the same form posted again (a double click, a reload, the back button) finds this row
+    # instead of creating a second one, with its second set of follow-ups.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -261,6 +273,10 @@ class Interview(models.Model):
                 condition=models.Q(duration_minutes__gte=DURATION_MIN)
                 & models.Q(duration_minutes__lte=DURATION_MAX),
                 name="interview_duration_in_range",
+            ),
+            # Also serves the look-up of a form posted twice (owner, submission_key).
+            models.UniqueConstraint(
+                fields=["owner", "submission_key"], name="interview_submitted_once"
             ),
         ]
 

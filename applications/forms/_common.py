@@ -3,6 +3,7 @@
 import copy
 import datetime
 import re
+import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
@@ -29,6 +30,8 @@ def form_helper(layout: Layout | None = None) -> FormHelper:
     """Fields only: templates write the <form>, the CSRF token and the buttons themselves."""
     helper = FormHelper()
     helper.form_tag = False
+    # Hidden fields are in no layout (the submission key): render them all the same.
+    helper.render_hidden_fields = True
     if layout is not None:
         helper.layout = layout
     return helper
@@ -126,6 +129,12 @@ class OwnedModelForm(forms.ModelForm):
             kwargs["instance"] = copy.copy(kwargs["instance"])
         super().__init__(*args, **kwargs)
         self.owner = owner
+        if not self.instance.pk and hasattr(self._meta.model, "submission_key"):
+            # A new key for each empty form; posted again with the same key, the form finds the
+            # row it created the first time (views._common.create_once).
+            self.fields["submission_key"] = forms.UUIDField(
+                required=False, widget=forms.HiddenInput, initial=uuid.uuid4
+            )
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea) and field.max_length:
                 field.widget.attrs["rows"] = 4

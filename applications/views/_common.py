@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,36 @@ def _owned(model, request: HttpRequest, pk: int, queryset: QuerySet | None = Non
     """The user's row with this id, or 404: the one way views look objects up."""
     queryset = queryset if queryset is not None else model.objects.all()
     return get_object_or_404(queryset.filter(owner=request.user), pk=pk)
+
+
+def _created_by(model, request: HttpRequest, form):
+    """The row that this very form (its submission key) created already, or None."""
+    key = form.cleaned_data.get("submission_key")
+    if key is None:
+        return None
+    return model.objects.filter(owner=request.user, submission_key=key).first()
+
+
+def _create_once(model, request: HttpRequest, form, create: Callable):
+    """(row, created): create(submission_key=…) the row, unless this form did so already.
+
+    A double click, a reload or the back button posts the same form twice; the second POST gets
+    the first one's row. Two POSTs at the same moment both pass the look-up, but the unique
+    (owner, submission_key) constraint lets only one insert through: the other one's
+    transaction rolls back (the service is atomic) and it finds the winner's row.
+    """
+    existing = _created_by(model, request, form)
+    if existing is not None:
+        return existing, False
+    try:
+        # A savepoint: on PostgreSQL the request's transaction stays usable after the error.
+        with transaction.atomic():
+            return create(submission_key=form.cleaned_data.get("submission_key")), True
+    except IntegrityError:
+        existing = _created_by(model, request, form)
+        if existing is None:
+            raise
+        return existing, False
 
 
 def _page(request: HttpRequest, queryset) -> Page:

@@ -1,5 +1,7 @@
 """Applications: the list, a detail page with its timeline, create, edit, delete and status."""
 
+import functools
+
 from django.contrib import messages
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import Lower
@@ -13,7 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications import services
 from applications.forms import ApplicationFilterForm, ApplicationForm, StatusForm, form_helper
 from applications.models import Application, Status
-from applications.views._common import _confirm_delete, _form_page, _owned, _page
+from applications.views._common import (
+    _confirm_delete,
+    _create_once,
+    _form_page,
+    _owned,
+    _page,
+)
 from drafts.queries import drafts_for_application
 
 
@@ -93,12 +101,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_create(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        application = services.application_create(
-            owner=request.user,
-            contacts=form.cleaned_data.get("contacts") or (),
-            **form.service_fields(),
+        application, created = _create_once(
+            Application,
+            request,
+            form,
+            functools.partial(
+                services.application_create,
+                owner=request.user,
+                contacts=form.cleaned_data.get("contacts") or (),
+                **form.service_fields(),
+            ),
         )
-        messages.success(request, _("The application was saved."))
+        if created:
+            messages.success(request, _("The application was saved."))
+        else:
+            messages.info(request, _("This application was saved already."))
         return redirect(application)
     return _form_page(
         request,

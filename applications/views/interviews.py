@@ -1,5 +1,7 @@
 """Interviews: the list, logging, the detail page with its checklist, edit, cancel, delete."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications import services
 from applications.forms import InterviewFilterForm, InterviewForm, PrepItemFormSet, form_helper
 from applications.models import Application, Interview
-from applications.views._common import _confirm_delete, _form_page, _owned, _page
+from applications.views._common import (
+    _confirm_delete,
+    _create_once,
+    _form_page,
+    _owned,
+    _page,
+)
 from drafts.queries import drafts_for_interview
 
 
@@ -44,18 +52,27 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 def _log_interview(request: HttpRequest, form: InterviewForm, *, title: str, cancel_url: str):
     if request.method == "POST" and form.is_valid():
         try:
-            interview = services.interview_log(
-                owner=request.user,
-                application=form.cleaned_data.get("application"),
-                company=form.cleaned_data.get("company", ""),
-                position=form.cleaned_data.get("position", ""),
-                **form.service_fields(),
+            interview, created = _create_once(
+                Interview,
+                request,
+                form,
+                functools.partial(
+                    services.interview_log,
+                    owner=request.user,
+                    application=form.cleaned_data.get("application"),
+                    company=form.cleaned_data.get("company", ""),
+                    position=form.cleaned_data.get("position", ""),
+                    **form.service_fields(),
+                ),
             )
         except ValidationError as error:
             # The service rolled back: nothing was created, and the form keeps what was typed.
             form.add_error(None, error.messages)
         else:
-            messages.success(request, _("The interview was logged."))
+            if created:
+                messages.success(request, _("The interview was logged."))
+            else:
+                messages.info(request, _("This interview was logged already."))
             return redirect(interview)
     return _form_page(request, form, title=title, cancel_url=cancel_url)
 
