@@ -3,6 +3,7 @@
     python -m bench.run                       # all, about 10-15 minutes
     BENCH_ONLY=pages,export python -m bench.run
     BENCH_WRK_SECONDS=10 python -m bench.run  # longer wrk runs (default 6 s each)
+    BENCH_NAME=mine python -m bench.run       # database seuranta_mine, files in var/mine/
 
 A fresh PostgreSQL database (seuranta_bench) is dropped, created and migrated each run; the
 processes it needs (gunicorn, an SMTP sink, a private redis-server, Celery worker and beat) are
@@ -45,13 +46,15 @@ def selected() -> list[str]:
 def main() -> int:
     names = selected()
     started = time.monotonic()
-    var = common.ROOT / "var" / "bench"
+    # Two runs side by side (two developers on one machine) each need their own name.
+    name = os.environ.get("BENCH_NAME", "bench")
+    var = common.ROOT / "var" / name
     var.mkdir(parents=True, exist_ok=True)
     common.ensure_wrk()
     load_before = common.load_average()
     common.log(f"bench: {', '.join(names)}; load average {load_before}")
 
-    _url, env = common.prepare_database("seuranta_bench", var / "var")
+    _url, env = common.prepare_database(f"seuranta_{name}", var / "var")
     procs = common.Processes(var / "logs")
     record = var / "sink.jsonl"
     record.unlink(missing_ok=True)
