@@ -379,8 +379,10 @@ def dispatch_due(
     if not claims:
         return result
     started = monotonic()
-    rows = Followup.objects.select_related("owner", "application", "interview").in_bulk(
-        [pk for pk, _ in claims]
+    rows = (
+        Followup.objects.select_related("owner", "application", "interview")
+        .prefetch_related("interview__interviewers")
+        .in_bulk([pk for pk, _ in claims])
     )
     mail = None
     current = -1

@@ -24,7 +24,12 @@ from followups.tasks import (
     dispatch_time_budget,
     dispatch_until_done,
 )
-from tests.factories import ApplicationFactory, FollowupFactory, InterviewFactory
+from tests.factories import (
+    ApplicationFactory,
+    ContactFactory,
+    FollowupFactory,
+    InterviewFactory,
+)
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -683,3 +688,26 @@ def test_the_last_row_a_task_starts_ends_before_its_soft_time_limit(settings):
         assert used <= settings.CELERY_TASK_SOFT_TIME_LIMIT, email_timeout
     settings.EMAIL_TIMEOUT = 20
     assert dispatch_time_budget() == 60
+
+
+def test_a_pass_costs_the_same_queries_per_reminder_however_many_are_due(alice, mailoutbox):
+    """Claiming is three statements for the batch and the interviewers come in one query for
+    all; each reminder then costs only the recording of its result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def pass_over(count: int) -> list[str]:
+        for _ in range(count):
+            interview = InterviewFactory(application=ApplicationFactory(owner=alice))
+            interview.interviewers.add(ContactFactory(owner=alice), ContactFactory(owner=alice))
+            FollowupFactory(application=interview.application, interview=interview)
+        with CaptureQueriesContext(connection) as queries:
+            assert dispatch_due().sent == count
+        return [q["sql"] for q in queries.captured_queries]
+
+    two, six = pass_over(2), pass_over(6)
+    per_reminder = (len(six) - len(two)) / 4
+    assert len(two) - 2 * per_reminder <= 7
+    assert per_reminder <= 4
+    assert sum("interviewers" in sql for sql in six) == 1
+    assert all(len(m.to) == 1 for m in mailoutbox)
