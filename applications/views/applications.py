@@ -33,6 +33,19 @@ def _followups_for(application: Application) -> list:
     return followups_for_application(application)
 
 
+def _followup_events(followups: list) -> list[dict]:
+    """Timeline entries of what happened to each follow-up: its reminder sent, then its end."""
+    events = []
+    for followup in followups:
+        if followup.notified_at:
+            events.append({"at": followup.notified_at, "followup": followup, "event": "sent"})
+        if followup.completed_at and not followup.is_open:
+            events.append(
+                {"at": followup.completed_at, "followup": followup, "event": followup.state}
+            )
+    return events
+
+
 STATUS_ORDER = Case(
     *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
     output_field=IntegerField(),
@@ -79,9 +92,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         application.interviews.prefetch_related("interviewers").order_by("starts_at", "id")
     )
     changes = list(application.status_changes.order_by("changed_at", "id"))
+    followups = _followups_for(application)
     timeline = sorted(
         [{"at": change.changed_at, "change": change} for change in changes]
-        + [{"at": interview.starts_at, "interview": interview} for interview in interviews],
+        + [{"at": interview.starts_at, "interview": interview} for interview in interviews]
+        + _followup_events(followups),
         key=lambda entry: entry["at"],
     )
     context = {
@@ -91,7 +106,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback_entries": application.feedback_entries.all(),
         "timeline": timeline,
         "status_form": StatusForm(initial={"status": application.status}),
-        "followups": _followups_for(application),
+        "followups": followups,
         "drafts": drafts_for_application(application),
     }
     return render(request, "applications/application_detail.html", context)

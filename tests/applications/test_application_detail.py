@@ -122,3 +122,40 @@ def test_interviewer_names_on_the_timeline_are_escaped(alice_client, alice):
     html = alice_client.get(application.get_absolute_url()).content.decode()
     assert "with &lt;i&gt;Maija&lt;/i&gt;" in html
     assert "<i>Maija</i>" not in html
+
+
+def test_the_timeline_shows_each_reminder_sent_and_each_follow_up_closed(alice_client, alice):
+    """A reminder emailed and later marked done are two steps; a still-open one is none."""
+    from followups.models import Kind, State
+    from tests.factories import FollowupFactory
+
+    utc = datetime.UTC
+    application = ApplicationFactory(owner=alice)
+    interview = InterviewFactory(
+        application=application, starts_at=datetime.datetime(2026, 3, 10, 8, 0, tzinfo=utc)
+    )
+    FollowupFactory(
+        application=application,
+        interview=interview,
+        kind=Kind.THANK_YOU,
+        state=State.DONE,
+        notified_at=datetime.datetime(2026, 3, 10, 11, 0, tzinfo=utc),
+        completed_at=datetime.datetime(2026, 3, 10, 15, 0, tzinfo=utc),
+    )
+    FollowupFactory(
+        application=application,
+        interview=interview,
+        kind=Kind.CALL,
+        state=State.SKIPPED,
+        completed_at=datetime.datetime(2026, 3, 11, 9, 0, tzinfo=utc),
+    )
+    FollowupFactory(application=application, kind=Kind.FEEDBACK, state=State.SCHEDULED)
+    response = alice_client.get(application.get_absolute_url())
+    events = [e.get("event") for e in response.context["timeline"] if "followup" in e]
+    assert events == ["sent", "done", "skipped"]
+    html = response.content.decode()
+    timeline = html[html.index('id="timeline-heading"') :]
+    assert "Reminder emailed: Thank-you note" in timeline
+    assert "Done: Thank-you note" in timeline
+    assert "Skipped: Follow-up call" in timeline
+    assert timeline.index("Reminder emailed") < timeline.index("Done: Thank-you")
