@@ -105,11 +105,17 @@ def test_new_user_tracks_an_application_and_logs_an_interview(page_for, language
 
     page.goto(interview.application.get_absolute_url())
     main = page.locator("main")
-    expect(main).to_contain_text("Maija Meikäläinen")
     expect(main).to_contain_text(w["interviewing"])
+    # On the timeline: the interview, with its interviewer, after the status changes.
+    timeline = main.locator("section[aria-labelledby=timeline-heading] li")
+    expect(timeline.last).to_contain_text("Maija Meikäläinen")
+    expect(timeline.last.get_by_role("link")).to_have_attribute(
+        "href", interview.get_absolute_url()
+    )
 
-    # The interview is on the dashboard among the upcoming ones, and on the timeline.
+    # On the dashboard, among the upcoming interviews, linked to the interview itself.
     page.goto("/")
-    upcoming = page.locator("main").get_by_role("link", name=re.compile("Backend Developer"))
-    expect(upcoming.first).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Acme <b>Oy</b>")
+    upcoming = page.locator("main section[aria-labelledby=upcoming-heading]")
+    link = upcoming.get_by_role("link", name=re.compile("Backend Developer"))
+    expect(link).to_have_attribute("href", interview.get_absolute_url())
+    expect(link).to_contain_text("Acme <b>Oy</b>")
