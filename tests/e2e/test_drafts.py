@@ -11,13 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import (
-    PASSWORD,
-    ApplicationFactory,
-    ContactFactory,
-    InterviewFactory,
-    UserFactory,
-)
+from tests.factories import PASSWORD, ApplicationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,16 +38,19 @@ def log_in(page, email_address: str) -> None:
 def test_a_feedback_request_is_generated_edited_saved_and_downloaded(page_for, tmp_path: Path):
     user = UserFactory(email="drafter@example.com", display_name="Dora Drafter", language="en")
     application = ApplicationFactory(owner=user, company="Yhtiö Ääni Oy", position="Tester")
-    interviewer = ContactFactory(owner=user, name="Anna Virtanen", email="anna@aani.example")
-    interview = InterviewFactory(
-        application=application,
-        starts_at=datetime.datetime(2026, 3, 12, 10, 0, tzinfo=HELSINKI),
-        interviewers=[interviewer],
-    )
 
     page = page_for("en-GB")
     log_in(page, user.email)
-    page.goto(f"/drafts/new/?interview={interview.pk}")
+    # Log the interview in the browser, then ask for the draft from the interview's page.
+    page.goto(application.get_absolute_url())
+    page.locator("main").get_by_role("link", name=exact("Log interview")).first.click()
+    page.get_by_label(field_label("Starts at")).fill("2026-03-12T10:00")
+    page.get_by_label(field_label("Interviewer name")).fill("Anna Virtanen")
+    page.get_by_label(field_label("Interviewer email")).fill("anna@aani.example")
+    page.locator("main").get_by_role("button", name=exact("Save")).click()
+    expect(page.get_by_text("The interview was logged.")).to_be_visible()
+    interview = application.interviews.get()
+    assert interview.starts_at == datetime.datetime(2026, 3, 12, 10, 0, tzinfo=HELSINKI)
     page.locator("main").get_by_role("button", name=exact("Request feedback")).click()
 
     subject = page.get_by_label(exact("Subject"))
