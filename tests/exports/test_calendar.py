@@ -1,6 +1,7 @@
 """Interviews as .ics downloads and the private calendar feed of interviews and follow-ups."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
@@ -181,8 +182,56 @@ def test_the_feed_speaks_the_owners_language(client, alice, frozen):
     interview = interview_for(application_for(alice), helsinki(2025, 1, 14, 10, 0))
     feed = CalendarFeed.objects.create(owner=alice)
     response = client.get(reverse("exports:calendar_feed_ics", args=[feed.token]))
-    summary = str(events(response.content)[f"interview-{interview.pk}@seuranta"]["SUMMARY"])
-    assert "Backend Developer" in summary
+    found = events(response.content)
+    summary = str(found[f"interview-{interview.pk}@seuranta"]["SUMMARY"])
+    assert summary == "Haastattelu: Backend Developer – Acme Oy"
+    description = str(found[f"interview-{interview.pk}@seuranta"]["DESCRIPTION"])
+    assert "Kesto: 60 minuuttia" in description
+
+
+def test_feed_events_are_in_the_owners_time_zone_across_daylight_saving(client, alice, frozen):
+    """A winter and a summer interview at 10:00 in New York: TZID and the VTIMEZONE it names."""
+    alice.time_zone = "America/New_York"
+    alice.save()
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    app = application_for(alice)
+    winter = interview_for(app, datetime.datetime(2025, 3, 7, 10, 0, tzinfo=new_york))
+    summer = interview_for(app, datetime.datetime(2025, 3, 10, 10, 0, tzinfo=new_york))
+    feed = CalendarFeed.objects.create(owner=alice)
+    response = client.get(reverse("exports:calendar_feed_ics", args=[feed.token]))
+    found = events(response.content)
+    for interview, utc_hour in ((winter, 15), (summer, 14)):
+        event = found[f"interview-{interview.pk}@seuranta"]
+        assert event["DTSTART"].params["TZID"] == "America/New_York"
+        start = event.decoded("DTSTART")
+        assert (start.hour, start.minute) == (10, 0)
+        assert start.astimezone(UTC).hour == utc_hour
+    tzids = {str(tz["TZID"]) for tz in Calendar.from_ical(response.content).walk("VTIMEZONE")}
+    assert tzids == {"America/New_York"}
+
+
+def test_the_feed_costs_the_same_queries_for_few_and_many_rows(
+    client, alice, frozen, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    feed = CalendarFeed.objects.create(owner=alice)
+    url = reverse("exports:calendar_feed_ics", args=[feed.token])
+
+    def queries_with(count: int) -> int:
+        for day in range(count):
+            app = application_for(alice, company=f"Firm {day} Oy")
+            interview_for(app, helsinki(2025, 1, 8 + day % 20, 10, 0), [(f"Person {day}", "", "")])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = queries_with(2)
+    many = queries_with(30)
+    assert many == few
+    with django_assert_max_num_queries(few):
+        client.get(url)
 
 
 def test_an_unknown_token_is_404(client, db):
@@ -233,3 +282,11 @@ def test_the_feed_page_needs_a_login(client, db):
     response = client.get(reverse("exports:calendar_feed"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_interview_page_links_add_to_calendar_to_its_ics(alice_client, alice, frozen):
+    interview = interview_for(application_for(alice), helsinki(2025, 1, 14, 10, 0))
+    html = alice_client.get(interview.get_absolute_url()).content.decode()
+    link = f'href="{ics_url(interview)}" download>Add to calendar</a>'
+    assert link in html
+    assert alice_client.get(ics_url(interview)).status_code == 200
