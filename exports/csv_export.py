@@ -97,7 +97,7 @@ def _application_rows(queryset, tz, statuses, periods) -> Iterator[list[str]]:
             neutralize(app.source),
             neutralize(app.posting_url),
             "; ".join(neutralize(c.name) for c in contacts),
-            "; ".join(c.email for c in contacts if c.email),
+            neutralize("; ".join(c.email for c in contacts if c.email)),
             str(app.interview_count),
             _amount(app.expected_salary),
             app.expected_salary_currency if app.expected_salary is not None else "",

@@ -79,6 +79,18 @@ def test_formula_like_text_is_kept_as_text_in_the_csv(alice_client, alice, froze
     assert rows[0]["Position"] == "'+1 Engineer"
 
 
+def test_a_contact_email_that_reads_as_a_formula_is_kept_as_text(alice_client, alice, frozen):
+    """ "=1+1@x.example" is a valid address and a formula: the cell starts with an apostrophe."""
+    from applications.models import Contact
+
+    application = application_for(alice)
+    application.contacts.add(
+        Contact.objects.create(owner=alice, name="Eve", email="=1+1@x.example")
+    )
+    rows = rows_of(download(alice_client, "applications_csv"))
+    assert [r for r in rows[0].values() if "x.example" in r] == ["'=1+1@x.example"]
+
+
 def test_the_json_export_has_the_schema_and_only_the_owners_data(alice_client, alice, bob, frozen):
     fill_account(alice)
     fill_account(bob, company_prefix="Bob's ")
