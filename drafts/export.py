@@ -11,7 +11,7 @@ import email.policy
 import io
 import zipfile
 from collections.abc import Iterable
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote, urlsplit
@@ -49,10 +49,71 @@ def _sender(draft: Draft) -> Address | None:
         return None
 
 
-def eml_message(draft: Draft, now=None) -> EmailMessage:
-    """The draft as an unsent RFC 5322 message (X-Unsent: 1 makes Outlook open it for editing)."""
+class _ReusedHeaders(HeaderRegistry):
+    """The email package's header factory, except that each distinct header is parsed once.
+
+    The stock factory builds a new header class for every header it makes and parses every
+    value from scratch: in a zip of 1 000 drafts that was 5 of its 6 seconds, although From,
+    Date, X-Unsent, MIME-Version, Content-Type and Content-Transfer-Encoding are the same in
+    every message. Header objects are immutable strings, so one can serve every message.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._classes: dict[str, type] = {}
+        self._made: dict[tuple, object] = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        if key not in self._classes:
+            self._classes[key] = super().__getitem__(name)
+        return self._classes[key]
+
+    def __call__(self, name, value):
+        if isinstance(value, str):
+            key = (name, value)
+        elif isinstance(value, Address):
+            # An address header is made from the address's text alone (AddressHeader.parse).
+            key = (name, "address", str(value))
+        else:
+            return self[name](name, value)
+        if key not in self._made:
+            self._made[key] = self[name](name, value)
+        return self._made[key]
+
+
+class _BatchPolicy(email.policy.EmailPolicy):
+    """email.policy.SMTP for many messages in a row: shared headers are folded once too."""
+
+    folded = None  # {id(header): (header, bytes)}, given per batch
+
+    def fold_binary(self, name, value):
+        if self.folded is None or not hasattr(value, "name"):
+            return super().fold_binary(name, value)
+        # Keyed by identity, and the header kept alive with its result: only the very header
+        # object that _ReusedHeaders handed out again is answered from here.
+        hit = self.folded.get(id(value))
+        if hit is None or hit[0] is not value:
+            hit = self.folded[id(value)] = (value, super().fold_binary(name, value))
+        return hit[1]
+
+
+def batch_policy() -> email.policy.EmailPolicy:
+    """A policy that writes exactly what email.policy.SMTP writes, faster for many messages.
+
+    One per batch (an export): it keeps every distinct header of the batch in memory.
+    """
+    settings_ = {**vars(email.policy.SMTP), "header_factory": _ReusedHeaders(), "folded": {}}
+    return _BatchPolicy(**settings_)
+
+
+def eml_message(draft: Draft, now=None, policy=None) -> EmailMessage:
+    """The draft as an unsent RFC 5322 message (X-Unsent: 1 makes Outlook open it for editing).
+
+    `policy`: batch_policy() when writing many; the bytes are the same as with the default.
+    """
     now = now or timezone.now()
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=policy or email.policy.SMTP)
     recipient = one_line(draft.recipient)
     if recipient:
         message["To"] = recipient
@@ -68,8 +129,8 @@ def eml_message(draft: Draft, now=None) -> EmailMessage:
     return message
 
 
-def eml_bytes(draft: Draft, now=None) -> bytes:
-    return eml_message(draft, now).as_bytes()
+def eml_bytes(draft: Draft, now=None, policy=None) -> bytes:
+    return eml_message(draft, now, policy).as_bytes()
 
 
 def txt_bytes(draft: Draft) -> bytes:
@@ -122,11 +183,12 @@ def zip_bytes(drafts: Iterable[Draft], now=None) -> bytes:
     """One .eml and one .txt per draft, flat at the top of the archive."""
     now = now or timezone.now()
     stamp = timezone.localtime(now).timetuple()[:6]
+    policy = batch_policy()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for draft, stem in unique_stems(drafts):
             for name, data in (
-                (f"{stem}.eml", eml_bytes(draft, now)),
+                (f"{stem}.eml", eml_bytes(draft, now, policy)),
                 (f"{stem}.txt", txt_bytes(draft)),
             ):
                 info = zipfile.ZipInfo(name, date_time=stamp)

@@ -159,3 +159,33 @@ def test_clashing_names_are_numbered(alice, alice_client):
     stems = sorted({name.rsplit(".", 1)[0] for name in files})
     base = stems[0]
     assert stems == [base, f"{base}-2", f"{base}-3", f"{base}-4"]
+
+
+def test_the_zip_writes_each_eml_exactly_as_the_single_download_does(alice, monkeypatch):
+    """The zip's shared-header policy is a speed-up only: the same bytes, header for header."""
+    from django.utils import timezone
+
+    from drafts import export
+
+    ids = iter(range(1, 1000))
+    monkeypatch.setattr(export, "make_msgid", lambda idstring, domain: f"<{next(ids)}@{domain}>")
+    alice.display_name = 'Älice "the" Example'
+    alice.save()
+    drafts = [
+        DraftFactory(application=ApplicationFactory(owner=alice, company=company), subject=subject)
+        for company, subject in [
+            ("Yhtiö Ääni Oy", "Kiitos – Ääni"),
+            ("Acme", "Hello\r\nBcc: x@example.com"),
+            ("Acme", "Plain ASCII"),
+            ("Long Oy", "Pitkä " * 40),
+            ("Acme", "=?utf-8?q?caf=C3=A9?="),
+        ]
+    ]
+    drafts[1].recipient = "A B <a@b.example>, c@d.example"
+    drafts[2].body = "x" * 2000 + "\n\u2028\x0c"
+    now = timezone.now()
+    single = [export.eml_bytes(draft, now) for draft in drafts * 2]
+    ids = iter(range(1, 1000))
+    policy = export.batch_policy()
+    batch = [export.eml_bytes(draft, now, policy) for draft in drafts * 2]
+    assert batch == single
