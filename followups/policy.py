@@ -16,8 +16,10 @@ import holidays
 
 DEFAULT_TIME_ZONE = "Europe/Helsinki"
 THANK_YOU_MAX_DELAY = timedelta(hours=24)
-# Give the interviewer time to answer: no second nudge about the same request within this gap.
-FEEDBACK_NUDGE_GAP = timedelta(days=7)
+# "Give the interviewer time to answer: no nudge about the same request for at least 7 days"
+# (design.md) needs no delay of its own: a reminder is sent once and never repeated, and each
+# application has at most one feedback request (a database constraint), so Seuranta never nudges
+# twice about the same request at all. Only the user's own Snooze brings a reminder back.
 # A thank-you note sent days later reads as an afterthought; such a reminder is skipped instead.
 STALE_THANK_YOU_AFTER = timedelta(days=3)
 # The seed says to call a few days to a week after the interview. A call reminder that would

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followups.policy import (
-    FEEDBACK_NUDGE_GAP,
     STALE_CALL_AFTER,
     STALE_FEEDBACK_AFTER,
     STALE_THANK_YOU_AFTER,
@@ -447,11 +446,6 @@ def test_overdue_means_later_than_the_grace_period():
 def test_overdue_compares_instants_not_wall_clocks():
     """12:00 UTC and 14:00 Helsinki (winter) are the same instant: not overdue."""
     assert not is_overdue(utc(2026, 2, 2, 12), helsinki(2026, 2, 2, 14), timedelta(0))
-
-
-def test_feedback_nudge_gap_is_a_week():
-    """The interviewer gets at least seven days before a second nudge."""
-    assert timedelta(days=7) == FEEDBACK_NUDGE_GAP
 
 
 # --- Properties ----------------------------------------------------------------------------------
