@@ -1,4 +1,19 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def _remember_browser_language(user, request) -> None:
+    """Keep the language LocaleMiddleware chose from the browser, for the user's emails.
+
+    Written only when it changes, so a page costs no extra query in the usual case.
+    """
+    language = (getattr(request, "LANGUAGE_CODE", "") or "")[:2]
+    if language in SUPPORTED and language != user.browser_language:
+        get_user_model().objects.filter(pk=user.pk).update(browser_language=language)
+        user.browser_language = language
 
 
 class UserPreferencesMiddleware:
@@ -18,6 +33,8 @@ class UserPreferencesMiddleware:
             if user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
+            else:
+                _remember_browser_language(user, request)
         else:
             timezone.deactivate()
         try:

@@ -56,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default="", blank=True
     )
+    # What the browser last asked for (accounts.middleware), for a user who chose no language:
+    # reminder emails and the calendar feed have no browser to ask.
+    browser_language = models.CharField(max_length=8, blank=True, editable=False)
     country = models.CharField(
         _("country for public holidays"),
         max_length=2,
@@ -115,6 +118,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name_for_drafts(self) -> str:
         return self.display_name or ""
+
+    @property
+    def message_language(self) -> str:
+        """The language for what is read away from the site: emails, the calendar feed."""
+        return self.language or self.browser_language or settings.LANGUAGE_CODE
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

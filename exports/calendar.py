@@ -208,4 +208,4 @@ def feed_ics(user, now: datetime.datetime | None = None) -> bytes:
 
 def activate_owner_language(user):
     """A context manager: the feed is fetched without a session, so speak the owner's language."""
-    return translation.override(user.language or settings.LANGUAGE_CODE)
+    return translation.override(user.message_language)

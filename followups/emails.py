@@ -59,7 +59,7 @@ def reminder_message(followup: Followup, *, late: bool = False, connection=None)
     """The reminder for one follow-up, ready to send (EmailMultiAlternatives)."""
     user = followup.owner
     with (
-        translation.override(user.language or settings.LANGUAGE_CODE),
+        translation.override(user.message_language),
         timezone.override(user.tzinfo),
     ):
         context = reminder_context(followup, late=late)
