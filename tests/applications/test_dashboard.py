@@ -48,6 +48,31 @@ def test_upcoming_interviews_are_those_of_the_next_14_days_in_the_users_time_zon
         assert interview.get_absolute_url() not in html
 
 
+@time_machine.travel(at(2026, 3, 1, 8, 0), tick=False)
+def test_a_busy_fortnight_shows_the_first_ten_interviews_and_links_to_the_rest(alice_client, alice):
+    application = ApplicationFactory(owner=alice)
+    interviews = [
+        InterviewFactory(application=application, starts_at=at(2026, 3, 2 + day, 10, 0))
+        for day in range(12)
+    ]
+    response = alice_client.get(URL)
+    assert list(response.context["upcoming"]) == interviews[:10]
+    html = response.content.decode()
+    assert interviews[9].get_absolute_url() in html
+    assert interviews[10].get_absolute_url() not in html
+    link = f'<a href="{reverse("applications:interview_list")}">All upcoming interviews</a>'
+    assert link in html
+
+
+@time_machine.travel(at(2026, 3, 1, 8, 0), tick=False)
+def test_ten_interviews_need_no_link_to_the_rest(alice_client, alice):
+    application = ApplicationFactory(owner=alice)
+    for day in range(10):
+        InterviewFactory(application=application, starts_at=at(2026, 3, 2 + day, 10, 0))
+    html = alice_client.get(URL).content.decode()
+    assert "All upcoming interviews" not in html
+
+
 def test_counts_per_status_cover_every_status(alice_client, alice, bob):
     ApplicationFactory.create_batch(2, owner=alice, status=Status.APPLIED)
     ApplicationFactory(owner=alice, status=Status.OFFER)
