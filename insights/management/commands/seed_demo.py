@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -158,6 +158,7 @@ class Command(BaseCommand):
         with transaction.atomic():  # one commit, not one per application
             self._followups(user, stories, rng)
             drafts = self._drafts(user, stories)
+        self._refresh_statistics()
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"{'Created' if created else 'Filled'} {user.email}: {len(stories)} applications, "
@@ -169,6 +170,37 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Log in as {user.email} with password {password or DEFAULT_PASSWORD}"
             )
+
+    def _refresh_statistics(self) -> None:
+        """Bring the query planner's statistics up to date with what was just loaded.
+
+        PostgreSQL's advice after a bulk load: until ANALYZE runs, the planner takes a table of
+        10 000 fresh rows for an empty one and picks plans that read and sort every row of an
+        account (the dashboard's counts took 15 ms instead of 2). VACUUM also marks the pages
+        all-visible, which lets a count be answered from an index alone. Autovacuum does both
+        within a minute on a normal server, but not before the first page view, and not at all
+        where it is turned off (as on this project's CI machines).
+        """
+        models = [
+            Application,
+            Application.contacts.through,
+            StatusChange,
+            Contact,
+            Interview,
+            Interview.interviewers.through,
+            PrepItem,
+            FeedbackEntry,
+            Followup,
+        ]
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                cursor.execute("ANALYZE")
+            elif connection.in_atomic_block:
+                # VACUUM cannot run inside a transaction (a test's); ANALYZE can.
+                cursor.execute(f"ANALYZE {tables}")
+            else:
+                cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
     def _user(self, email: str, password: str | None) -> tuple[User, bool]:
         user = User.objects.filter(email__iexact=email.strip()).first()
