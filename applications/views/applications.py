@@ -3,8 +3,8 @@
 import functools
 
 from django.contrib import messages
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications import services
 from applications.forms import ApplicationFilterForm, ApplicationForm, StatusForm, form_helper
-from applications.models import Application, Status
+from applications.models import Application, Interview, Status
 from applications.views._common import (
     _confirm_delete,
     _create_once,
@@ -68,13 +68,17 @@ def application_list(request: HttpRequest) -> HttpResponse:
         applications = applications.filter(Q(company__icontains=q) | Q(position__icontains=q))
     if status:
         applications = applications.filter(status=status)
-    # Counted in the same query, so a page costs the same whatever it shows.
-    live = Q(interviews__cancelled=False)
+    # Subqueries in the same query, so a page costs the same whatever it shows. Not a join
+    # with COUNT/MIN: grouping made PostgreSQL aggregate every application of the account
+    # before the LIMIT, and the paginator's count ran the same join; a subquery in the SELECT
+    # list runs for the 25 rows shown only, and count() leaves it out.
+    live = Interview.objects.filter(application=OuterRef("pk"), cancelled=False).order_by()
+    coming = live.filter(starts_at__gte=timezone.now()).order_by("starts_at")
     applications = applications.annotate(
-        interview_count=Count("interviews", filter=live),
-        next_interview_at=Min(
-            "interviews__starts_at", filter=live & Q(interviews__starts_at__gte=timezone.now())
+        interview_count=Coalesce(
+            Subquery(live.values("application").annotate(n=Count("*")).values("n")), 0
         ),
+        next_interview_at=Subquery(coming.values("starts_at")[:1]),
     ).order_by(*APPLICATION_ORDERINGS[sort])
     context = {
         "filter_form": form,

@@ -3,7 +3,10 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Status
 from tests.applications.helpers import count_queries
@@ -64,6 +67,35 @@ def test_rows_show_the_number_of_interviews_without_cancelled_ones(alice_client,
     InterviewFactory(application=application, cancelled=True)
     (row,) = listed(alice_client)
     assert row.interview_count == 2
+
+
+def test_rows_show_the_next_interview_that_is_not_cancelled(alice_client, alice):
+    now = timezone.now()
+    application = ApplicationFactory(owner=alice)
+    InterviewFactory(application=application, starts_at=now - datetime.timedelta(days=1))
+    InterviewFactory(
+        application=application, starts_at=now + datetime.timedelta(days=1), cancelled=True
+    )
+    nearest = InterviewFactory(application=application, starts_at=now + datetime.timedelta(days=2))
+    InterviewFactory(application=application, starts_at=now + datetime.timedelta(days=5))
+    without = ApplicationFactory(owner=alice)
+    rows = {row.pk: row for row in listed(alice_client)}
+    assert rows[application.pk].next_interview_at == nearest.starts_at
+    assert rows[application.pk].interview_count == 4 - 1
+    assert rows[without.pk].next_interview_at is None
+    assert rows[without.pk].interview_count == 0
+
+
+def test_the_total_is_counted_without_reading_the_interviews(alice_client, alice):
+    """The paginator's count is a plain COUNT of the user's applications, not a join."""
+    ApplicationFactory.create_batch(3, owner=alice)
+    with CaptureQueriesContext(connection) as captured:
+        response = alice_client.get(URL)
+    assert response.context["page_obj"].paginator.count == 3
+    (count,) = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
+    ]
+    assert "interview" not in count
 
 
 @pytest.mark.parametrize(
