@@ -34,6 +34,7 @@ from applications.forms.interviews import (
     InterviewForm,
     PrepItemForm,
     PrepItemFormSet,
+    PrepQuestionForm,
 )
 from applications.forms.question_bank import BankQuestionForm
 
@@ -58,6 +59,7 @@ __all__ = [
     "OwnedModelForm",
     "PrepItemForm",
     "PrepItemFormSet",
+    "PrepQuestionForm",
     "SearchInput",
     "StatusForm",
     "form_helper",

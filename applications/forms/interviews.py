@@ -207,6 +207,18 @@ class PrepItemForm(forms.ModelForm):
         self.fields["answer"].help_text = limit_help(self.fields["answer"].max_length)
 
 
+class PrepQuestionForm(forms.ModelForm):
+    """One more question for this interview's checklist only (the bank stays as it is)."""
+
+    class Meta:
+        model = PrepItem
+        fields = ["question"]
+        labels = {"question": _("New question for this interview")}
+
+    def clean_question(self) -> str:
+        return self.cleaned_data["question"].strip()
+
+
 # edit_only: a tampered management form can change answers but never create rows.
 PrepItemFormSet = modelformset_factory(PrepItem, form=PrepItemForm, extra=0, edit_only=True)
 

@@ -30,6 +30,8 @@ from applications.views.interviews import (
     interview_detail,
     interview_list,
     interview_update,
+    prep_item_create,
+    prep_item_delete,
 )
 from applications.views.question_bank import (
     bank_question_delete,
@@ -64,5 +66,7 @@ __all__ = [
     "interview_detail",
     "interview_list",
     "interview_update",
+    "prep_item_create",
+    "prep_item_delete",
     "question_bank",
 ]

@@ -4,6 +4,7 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import services
-from applications.forms import InterviewFilterForm, InterviewForm, PrepItemFormSet, form_helper
-from applications.models import Application, Interview
+from applications.forms import (
+    InterviewFilterForm,
+    InterviewForm,
+    PrepItemFormSet,
+    PrepQuestionForm,
+    form_helper,
+)
+from applications.models import Application, Interview, PrepItem
 from applications.views._common import (
     _confirm_delete,
     _create_once,
@@ -42,7 +49,6 @@ def interview_list(request: HttpRequest) -> HttpResponse:
         interviews = interviews.order_by("-starts_at", "-id")
     context = {
         "filter_form": form,
-        "filter_helper": form_helper(),
         "when": when,
         "page_obj": _page(request, interviews),
     }
@@ -103,6 +109,19 @@ def application_interview_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _interview_page(request, interview, *, formset=None, question_form=None) -> HttpResponse:
+    context = {
+        "interview": interview,
+        "application": interview.application,
+        "interviewers": interview.interviewers.all(),
+        "formset": formset or PrepItemFormSet(queryset=interview.prep_items.all(), prefix="prep"),
+        "question_form": question_form or PrepQuestionForm(prefix="new"),
+        "prep_helper": form_helper(),
+        "drafts": drafts_for_interview(interview),
+    }
+    return render(request, "applications/interview_detail.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The interview, and its preparation checklist, whose answers are saved here."""
@@ -114,15 +133,35 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
         formset.save()
         messages.success(request, _("Your preparation was saved."))
         return redirect(interview)
-    context = {
-        "interview": interview,
-        "application": interview.application,
-        "interviewers": interview.interviewers.all(),
-        "formset": formset,
-        "prep_helper": form_helper(),
-        "drafts": drafts_for_interview(interview),
-    }
-    return render(request, "applications/interview_detail.html", context)
+    return _interview_page(request, interview, formset=formset)
+
+
+@require_POST
+def prep_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a question to this interview's checklist, after the others."""
+    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    form = PrepQuestionForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _interview_page(request, interview, question_form=form)
+    last = interview.prep_items.aggregate(last=Max("position"))["last"]
+    PrepItem.objects.create(
+        owner=request.user,
+        interview=interview,
+        question=form.cleaned_data["question"],
+        position=0 if last is None else last + 1,
+    )
+    messages.success(request, _("The question was added to the checklist."))
+    return redirect(f"{interview.get_absolute_url()}#prep-heading")
+
+
+@require_POST
+def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a question (and its answer) off one interview's checklist; the bank keeps it."""
+    item = _owned(PrepItem, request, pk, PrepItem.objects.select_related("interview"))
+    interview = item.interview
+    item.delete()
+    messages.success(request, _("The question was removed from the checklist."))
+    return redirect(f"{interview.get_absolute_url()}#prep-heading")
 
 
 @require_http_methods(["GET", "POST"])

@@ -173,3 +173,42 @@ def test_interview_list_runs_the_same_queries_for_few_and_many(alice_client, ali
     few = count_queries(alice_client, url)
     add(40)
     assert count_queries(alice_client, url) == few
+
+
+def test_a_question_is_added_to_this_interviews_checklist_only(alice_client, alice, interview):
+    from applications.models import BankQuestion
+
+    url = reverse("applications:prep_item_create", args=[interview.pk])
+    response = alice_client.post(url, {"new-question": "  What does a normal day look like?  "})
+    assert response["Location"] == interview.get_absolute_url() + "#prep-heading"
+    questions = list(interview.prep_items.order_by("position").values_list("question", flat=True))
+    assert questions == ["Why this job?", "Your weaknesses?", "What does a normal day look like?"]
+    assert not BankQuestion.objects.filter(question__startswith="What does").exists()
+    page = alice_client.get(interview.get_absolute_url()).content.decode()
+    assert "What does a normal day look like?" in page
+
+
+@pytest.mark.parametrize(
+    ("question", "error"), [("", "required"), ("x" * 301, "at most 300 characters")]
+)
+def test_an_empty_or_over_long_question_is_refused_next_to_the_field(
+    alice_client, interview, question, error
+):
+    url = reverse("applications:prep_item_create", args=[interview.pk])
+    response = alice_client.post(url, {"new-question": question})
+    assert response.status_code == 200
+    assert_error_next_to(response, "new-question", error)
+    assert interview.prep_items.count() == 2
+
+
+def test_a_question_is_removed_with_its_answer_from_one_checklist(alice_client, interview):
+    first, second = interview.prep_items.order_by("position")
+    response = alice_client.post(reverse("applications:prep_item_delete", args=[first.pk]))
+    assert response["Location"] == interview.get_absolute_url() + "#prep-heading"
+    assert list(interview.prep_items.all()) == [second]
+    html = alice_client.get(interview.get_absolute_url()).content.decode()
+    assert f'formaction="/questions/{second.pk}/delete/"' in html
+    assert (
+        alice_client.get(reverse("applications:prep_item_delete", args=[second.pk])).status_code
+        == 405
+    )

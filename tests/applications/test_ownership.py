@@ -49,8 +49,16 @@ URLS_WITH_IDS = {
     "bank_question_update": ("question", {"question": "Hijacked"}),
     "bank_question_delete": ("question", {}),
     "bank_question_move": ("question", {"direction": "up"}),
+    "prep_item_create": ("interview", {"new-question": "Hijacked?"}),
+    "prep_item_delete": ("prep_item", {}),
 }
-POST_ONLY = {"application_status", "interview_cancel", "bank_question_move"}
+POST_ONLY = {
+    "application_status",
+    "interview_cancel",
+    "bank_question_move",
+    "prep_item_create",
+    "prep_item_delete",
+}
 GET_ONLY = {"application_detail", "contact_detail"}
 
 
@@ -59,9 +67,10 @@ def bobs(bob):
     application = ApplicationFactory(owner=bob)
     contact = ContactFactory(owner=bob)
     interview = InterviewFactory(application=application, interviewers=[contact])
-    add_prep_items(interview)
+    prep_item, _ = add_prep_items(interview)
     BankQuestion.objects.create(owner=bob, question="First", position=0)
     return {
+        "prep_item": prep_item,
         "application": application,
         "contact": contact,
         "interview": interview,
