@@ -3,6 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from tests.applications.helpers import assert_error_next_to
+
 pytestmark = pytest.mark.django_db
 
 
@@ -52,6 +54,8 @@ def test_invalid_preference_is_refused_next_to_the_field(alice_client, alice, fi
     assert response.status_code == 200
     form = response.context["form"]
     assert field in form.errors
+    # Shown in the page next to the field, not only known to the form.
+    assert_error_next_to(response, field, str(form.errors[field][0])[:20])
     alice.refresh_from_db()
     assert alice.time_zone == "Europe/Helsinki"
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from applications.models import BankQuestion
+from tests.applications.helpers import assert_error_next_to, assert_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,40 @@ def test_second_account_with_same_email_in_other_case_is_refused_and_keeps_input
             "password2": "a-long-enough-passphrase",
         },
     )
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
-    assert 'value="Impostor"' in response.content.decode()
+    assert_error_next_to(response, "email", "already exists")
+    assert_kept(response, "display_name", "Impostor")
     assert User.objects.count() == 1
+
+
+def signup_data(**overrides) -> dict:
+    data = {
+        "email": "carol@example.com",
+        "display_name": "Carol",
+        "password1": "a-long-enough-passphrase",
+        "password2": "a-long-enough-passphrase",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [
+        ({"email": "not-an-email"}, "email", "valid email"),
+        ({"email": ""}, "email", "required"),
+        ({"password1": "", "password2": ""}, "password1", "required"),
+        ({"password2": "something-else-entirely"}, "password2", "didn’t match"),
+        ({"password1": "short", "password2": "short"}, "password2", "too short"),
+    ],
+    ids=["bad-email", "no-email", "no-password", "mismatch", "too-short"],
+)
+def test_bad_signup_input_is_shown_next_to_its_field_and_creates_nothing(
+    client, overrides, field, fragment
+):
+    response = client.post(reverse("signup"), signup_data(**overrides))
+    assert_error_next_to(response, field, fragment)
+    assert_kept(response, "display_name", "Carol")
+    assert not User.objects.exists()
 
 
 def test_login_ignores_the_case_of_the_email(client, alice):
