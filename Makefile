@@ -66,6 +66,13 @@ bench: install
 	@command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
 
+## Fault tests of issue 6 (docs/reliability.md): dispatchers racing, a worker SIGKILLed, the SMTP
+## server down, Redis emptied and restarted, beat stopped, a mixed web load; each against real
+## processes, with its figures. Prints a table and writes var/faults/results.json (about 12 min).
+## FAULTS_ONLY=smtp-down,beat-down runs some of them.
+faults: install
+	$(BIN)/python -m bench.faults
+
 clean:
 	rm -rf var/static var/broker var/celerybeat-schedule*
 
