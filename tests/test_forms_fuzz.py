@@ -359,3 +359,49 @@ def test_status_change_survives_hostile_input(alice_client, alice):
 def settings_fast_hashing(settings):
     # Argon2 on every submitted password would make these loops slow, and it is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _edit_targets(alice) -> dict:
+    from applications.models import BankQuestion
+    from tests.factories import ContactFactory, FeedbackEntryFactory, InterviewFactory
+
+    application = ApplicationFactory(owner=alice, company="Kept Oy")
+    return {
+        "application": application,
+        "interview": InterviewFactory(application=application, reflection="Kept"),
+        "contact": ContactFactory(owner=alice, name="Kept Person"),
+        "feedback": FeedbackEntryFactory(application=application, text="Kept"),
+        "question": BankQuestion.objects.create(owner=alice, question="Kept?", position=0),
+    }
+
+
+EDIT_FORMS = [
+    ("applications:application_update", "application"),
+    ("applications:interview_update", "interview"),
+    ("applications:contact_update", "contact"),
+    ("applications:feedback_update", "feedback"),
+    ("applications:bank_question_update", "question"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "target"), EDIT_FORMS)
+def test_edit_forms_survive_hostile_input_and_a_refused_edit_changes_nothing(
+    url_name, target, settings_fast_hashing, alice_client, alice
+):
+    obj = _edit_targets(alice)[target]
+    url = reverse(url_name, args=[obj.pk])
+    fields = form_fields(alice_client, url)
+    stored = type(obj).objects.filter(pk=obj.pk)
+
+    @FUZZ
+    @given(data=payloads(fields))
+    def run(data):
+        before = list(stored.values())
+        response = alice_client.post(url, data)
+        assert response.status_code < 500
+        if refused(response):
+            assert list(stored.values()) == before, data
+        elif response.status_code == 302:
+            assert alice_client.get(response["Location"]).status_code < 500, data
+
+    run()
