@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -111,3 +112,15 @@ def page_for(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """Static files collected once with production settings, as every deployment does first:
+    pages (the 404 page too) name their files through the manifest this writes."""
+    var_dir = tmp_path_factory.mktemp("collected")
+    from tests.test_deploy_checks import manage
+
+    result = manage(var_dir, "collectstatic", "--noinput", "--verbosity", "0")
+    assert result.returncode == 0, result.stderr
+    return var_dir / "static"

@@ -42,6 +42,12 @@ def manage(var_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProce
     )
 
 
+def with_static(var_dir: Path, static: Path) -> Path:
+    """var_dir, whose static/ is the collected one."""
+    (var_dir / "static").symlink_to(static, target_is_directory=True)
+    return var_dir
+
+
 def test_check_deploy_passes_without_a_warning_under_production_values(tmp_path):
     result = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     output = result.stdout + result.stderr

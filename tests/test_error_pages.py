@@ -44,3 +44,16 @@ def test_the_server_error_page_needs_no_request_context():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_the_server_error_page_does_not_touch_static_files(settings):
+    """With the manifest storage and no manifest (static files not collected), a page with a
+    {% static %} tag raises; the 500 page must not, or it would hide the error it reports."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = "/nonexistent-seuranta-static"
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "<link" not in response.content.decode()

@@ -9,7 +9,7 @@ import pytest
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.urls import reverse
 
-from tests.test_deploy_checks import BASE_DIR, production_env
+from tests.test_deploy_checks import BASE_DIR, production_env, with_static
 
 
 def directives(response) -> dict[str, str]:
@@ -116,7 +116,7 @@ def test_no_template_has_inline_script_event_handlers_or_style_attributes():
     assert not problems, "\n".join(problems)
 
 
-def test_production_sends_hsts_secure_cookies_and_redirects_http(tmp_path):
+def test_production_sends_hsts_secure_cookies_and_redirects_http(tmp_path, collected_static):
     """Run with production environment values in a fresh process, as gunicorn would."""
     script = """
 from django.conf import settings
@@ -135,7 +135,7 @@ print("proxied", proxied.status_code, proxied.get("Strict-Transport-Security") i
 health = client.get("/healthz", HTTP_HOST="seuranta.example.com")
 print("healthz", health.status_code)
 """
-    env = production_env(tmp_path, REDIS_URL="")
+    env = production_env(with_static(tmp_path, collected_static), REDIS_URL="")
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-startup", "-v", "0", "-c", script],
         cwd=BASE_DIR,
