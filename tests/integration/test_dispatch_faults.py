@@ -150,6 +150,13 @@ def dispatch_passes(stack) -> int:
     return stack.log("worker").count("dispatch_due_followups")
 
 
+def between_passes(stack) -> bool:
+    """A pass has just ended and no other is running: beat's next trigger is an interval away."""
+    log = stack.log("worker")
+    ended = log.count("] succeeded in ") + log.count("Discarding revoked task")
+    return log.count("] received") == ended and log.rstrip().endswith("}")
+
+
 def wait_for_two_more_passes(stack) -> None:
     """Two more dispatch passes: a duplicate, if any, would have been sent by then."""
     passes = dispatch_passes(stack)
@@ -177,6 +184,11 @@ def test_reminders_arrive_once_though_redis_is_emptied_and_then_restarted_mid_ru
     after_flush = due_followups(3)
     wait_for(all_arrived(smtp_server, after_flush), 30, 0.2, "the reminders after FLUSHALL")
 
+    # Between two passes: a worker whose connection drops while a pass is running may exit
+    # (kombu fails to put the unacknowledged trigger back; docs/reliability.md, known issues).
+    # The deployed unit restarts it and `make faults` measures that case; here the worker must
+    # ride out the restart by itself.
+    wait_for(lambda: between_passes(celery_stack), 10 * celery_stack.interval, 0.02, "a pass")
     private_redis.restart()
     after_restart = due_followups(3)
     wait_for(all_arrived(smtp_server, after_restart), 30, 0.2, "the reminders after the restart")
