@@ -43,6 +43,14 @@ def test_it_creates_the_user_with_applications_history_interviews_and_followups(
     assert PrepItem.objects.filter(owner=user).exists()
     assert Followup.objects.filter(owner=user, state=State.DONE).exists()
     assert not StatusChange.objects.exclude(owner=user).exists()
+    # What the issue lists besides: contacts, drafts and a feedback log, all the user's own.
+    from applications.models import Contact, FeedbackEntry
+    from drafts.models import Draft
+
+    for model in (Contact, Draft, FeedbackEntry):
+        assert model.objects.filter(owner=user).exists(), model.__name__
+        assert not model.objects.exclude(owner=user).exists(), model.__name__
+    assert Interview.objects.filter(owner=user, interviewers__isnull=False).exists()
 
 
 @pytest.mark.django_db
