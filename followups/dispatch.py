@@ -42,6 +42,9 @@ BACKOFF_CAP = datetime.timedelta(hours=1)
 # must not fail every reminder due in it); the wait grows with how overdue the reminder is,
 # up to this cap, so that it goes out soon after the server is back.
 UNREACHABLE_BACKOFF_CAP = datetime.timedelta(minutes=10)
+# ... but not forever: a reminder still unsent this long after it was due is marked failed, so
+# that it shows on the dashboard's failed list and the user acts on it without the email.
+UNREACHABLE_GIVE_UP_AFTER = datetime.timedelta(hours=24)
 DEFAULT_LEASE = datetime.timedelta(minutes=5)
 LAST_ERROR_MAX = 300
 # Recording a sent reminder is tried this many times while the database says it is busy
@@ -227,11 +230,15 @@ def _record_failure(
 def _record_unreachable(
     followup: Followup, token: uuid.UUID, exc: BaseException, now: datetime.datetime
 ) -> str:
+    error = describe_error(exc)
+    if now - followup.due_at >= UNREACHABLE_GIVE_UP_AFTER:
+        done = _finish(followup.pk, token, state=State.FAILED, last_error=error)
+        return "failed" if done else "lost"
     # The claim counted an attempt; a server that cannot be reached gives it back.
     done = _finish(
         followup.pk,
         token,
-        last_error=describe_error(exc),
+        last_error=error,
         next_attempt_at=now + unreachable_backoff(now - followup.due_at),
         attempts=F("attempts") - 1,
     )

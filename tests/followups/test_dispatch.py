@@ -498,6 +498,28 @@ def test_a_two_hour_smtp_outage_uses_up_no_attempt(alice, settings, frozen, mail
     assert len(mailoutbox) == 1
 
 
+def test_a_reminder_unsent_a_day_after_it_was_due_is_marked_failed_and_shown(
+    alice, alice_client, settings, frozen
+):
+    """An outage that lasts: retried (quiet hours kept) until a day past due, then failed, and
+    listed among the dashboard's failed reminders so the user acts without the email."""
+    followup = due(alice)
+    settings.EMAIL_BACKEND = f"{HERE}.UnreachableBackend"
+    passes = 0
+    while Followup.objects.get().state == State.SCHEDULED and passes < 500:
+        frozen.move_to(Followup.objects.get().next_attempt_at)
+        dispatch_due()
+        passes += 1
+    followup.refresh_from_db()
+    assert followup.state == State.FAILED
+    failed_after = datetime.datetime.now(datetime.UTC) - NOW
+    give_up = dispatch.UNREACHABLE_GIVE_UP_AFTER
+    assert give_up <= failed_after < give_up + dispatch.UNREACHABLE_BACKOFF_CAP
+    assert "Connection refused" in followup.last_error
+    dashboard = alice_client.get("/")
+    assert followup in dashboard.context["followups_failed"]
+
+
 def test_only_messages_the_server_refuses_count_toward_the_last_attempt(alice, settings, frozen):
     followup = due(alice)
     settings.EMAIL_BACKEND = f"{HERE}.UnreachableBackend"
