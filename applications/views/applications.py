@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import services
-from applications.forms import ApplicationFilterForm, ApplicationForm, StatusForm, form_helper
+from applications.forms import ApplicationFilterForm, ApplicationForm, StatusForm
 from applications.models import Application, Interview, Status
 from applications.views._common import (
     _confirm_delete,
@@ -82,7 +82,6 @@ def application_list(request: HttpRequest) -> HttpResponse:
     ).order_by(*APPLICATION_ORDERINGS[sort])
     context = {
         "filter_form": form,
-        "filter_helper": form_helper(),
         "page_obj": _page(request, applications),
         "filtered": bool(q or status),
     }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications import services
-from applications.forms import ContactFilterForm, ContactForm, form_helper
+from applications.forms import ContactFilterForm, ContactForm
 from applications.forms._common import is_id
 from applications.models import Application, Contact
 from applications.views._common import _confirm_delete, _form_page, _owned, _page
@@ -31,7 +31,6 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     ).order_by(Lower("name"), "id")
     context = {
         "filter_form": form,
-        "filter_helper": form_helper(),
         "page_obj": _page(request, contacts),
         "filtered": bool(q),
     }
