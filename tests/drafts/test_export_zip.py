@@ -7,12 +7,14 @@ import re
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from drafts.models import Kind
 from drafts.rendering import one_line
 from tests.drafts.factories import DraftFactory
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +191,27 @@ def test_the_zip_writes_each_eml_exactly_as_the_single_download_does(alice, monk
     policy = export.batch_policy()
     batch = [export.eml_bytes(draft, now, policy) for draft in drafts * 2]
     assert batch == single
+
+
+def make_drafts(owner, count: int) -> None:
+    for n in range(count):
+        application = ApplicationFactory(owner=owner, company=f"Firm {n} Oy")
+        DraftFactory(application=application, kind=Kind.THANK_YOU, subject=f"Kiitos {n}")
+        DraftFactory(
+            application=application,
+            interview=InterviewFactory(application=application),
+            kind=Kind.CALL,
+            subject=f"Soitto {n}",
+        )
+
+
+def test_the_zip_costs_the_same_queries_for_2_and_20_drafts(alice, alice_client):
+    """The drafts come in one query with what their files need; nothing is loaded per draft."""
+    make_drafts(alice, 1)
+    with CaptureQueriesContext(connection) as few:
+        members(alice_client.post(URL, {"scope": "all"}))
+    make_drafts(alice, 9)
+    with CaptureQueriesContext(connection) as many:
+        files = members(alice_client.post(URL, {"scope": "all"}))
+    assert len(files) == 2 * 20
+    assert len(many.captured_queries) == len(few.captured_queries)
