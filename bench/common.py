@@ -359,7 +359,15 @@ def make_due_followups(
 
     dues = due if isinstance(due, list) else [due] * count
     users = User.objects.bulk_create(
-        User(email=f"{prefix}{n}@bench.example", password="!", display_name=f"Bench {n}")
+        User(
+            email=f"{prefix}{n}@bench.example",
+            password="!",
+            display_name=f"Bench {n}",
+            # No quiet hours: a run in the Helsinki evening would otherwise hold every reminder
+            # until 08:00 (the dispatcher defers them) and measure nothing.
+            quiet_hours_start=datetime.time(0, 0),
+            quiet_hours_end=datetime.time(0, 0),
+        )
         for n in range((count + per_user - 1) // per_user)
     )
     applications = Application.objects.bulk_create(

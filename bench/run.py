@@ -14,6 +14,7 @@ import datetime
 import importlib
 import json
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -50,6 +51,8 @@ def main() -> int:
     name = os.environ.get("BENCH_NAME", "bench")
     var = common.ROOT / "var" / name
     var.mkdir(parents=True, exist_ok=True)
+    # Process logs are appended to, and start-up is detected in them: begin each run afresh.
+    shutil.rmtree(var / "logs", ignore_errors=True)
     common.ensure_wrk()
     load_before = common.load_average()
     common.log(f"bench: {', '.join(names)}; load average {load_before}")
