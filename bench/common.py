@@ -64,6 +64,19 @@ def wait_until(predicate, timeout: float, interval: float = 0.2):
         time.sleep(interval)
 
 
+def selected(variable: str, choices: dict, what: str) -> list[str]:
+    """The names listed in the environment variable (comma-separated), in the order of choices;
+    all of them when it is unset. An unknown name stops the run with the list to choose from."""
+    only = [n.strip() for n in os.environ.get(variable, "").split(",") if n.strip()]
+    unknown = set(only) - set(choices)
+    if unknown:
+        sys.exit(
+            f"{variable}: unknown {what} {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(choices)}"
+        )
+    return [name for name in choices if not only or name in only]
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"

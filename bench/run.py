@@ -33,19 +33,8 @@ BENCHMARKS = {
 }
 
 
-def selected() -> list[str]:
-    only = [n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()]
-    unknown = set(only) - set(BENCHMARKS)
-    if unknown:
-        sys.exit(
-            f"BENCH_ONLY: unknown benchmark(s) {', '.join(sorted(unknown))}; "
-            f"choose from {', '.join(BENCHMARKS)}"
-        )
-    return only or list(BENCHMARKS)
-
-
 def main() -> int:
-    names = selected()
+    names = common.selected("BENCH_ONLY", BENCHMARKS, "benchmark(s)")
     started = time.monotonic()
     # Two runs side by side (two developers on one machine) each need their own name.
     name = os.environ.get("BENCH_NAME", "bench")

@@ -3,7 +3,6 @@
 import datetime
 import importlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -24,17 +23,6 @@ SCENARIOS = {
 }
 
 
-def selected() -> list[str]:
-    only = [n.strip() for n in os.environ.get("FAULTS_ONLY", "").split(",") if n.strip()]
-    unknown = set(only) - set(SCENARIOS)
-    if unknown:
-        sys.exit(
-            f"FAULTS_ONLY: unknown scenario(s) {', '.join(sorted(unknown))}; "
-            f"choose from {', '.join(SCENARIOS)}"
-        )
-    return [name for name in SCENARIOS if not only or name in only]
-
-
 def print_table(results: list[dict]) -> None:
     rows = [("scenario", "figures", "property", "met")]
     rows += [(r["name"], r["summary"], r["property"], "yes" if r["met"] else "NO") for r in results]
@@ -46,7 +34,7 @@ def print_table(results: list[dict]) -> None:
 
 
 def main() -> int:
-    names = selected()
+    names = common.selected("FAULTS_ONLY", SCENARIOS, "scenario(s)")
     started = time.monotonic()
     var = common.ROOT / "var" / "faults"
     var.mkdir(parents=True, exist_ok=True)
