@@ -159,6 +159,10 @@ def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a question (and its answer) off one interview's checklist; the bank keeps it."""
     item = _owned(PrepItem, request, pk, PrepItem.objects.select_related("interview"))
     interview = item.interview
+    # The Remove button posts the checklist's own form: keep the answers typed on the page.
+    answers = PrepItemFormSet(request.POST, queryset=interview.prep_items.all(), prefix="prep")
+    if answers.is_valid():
+        answers.save()
     item.delete()
     messages.success(request, _("The question was removed from the checklist."))
     return redirect(f"{interview.get_absolute_url()}#prep-heading")

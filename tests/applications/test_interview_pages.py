@@ -212,3 +212,13 @@ def test_a_question_is_removed_with_its_answer_from_one_checklist(alice_client, 
         alice_client.get(reverse("applications:prep_item_delete", args=[second.pk])).status_code
         == 405
     )
+
+
+def test_removing_a_question_keeps_the_answers_typed_on_the_page(alice_client, interview):
+    """Remove posts the checklist form: the other question's unsaved answer is saved too."""
+    first, second = interview.prep_items.order_by("position")
+    data = checklist_post(interview, [("", False), ("Impatience, working on it", True)])
+    alice_client.post(reverse("applications:prep_item_delete", args=[first.pk]), data)
+    second.refresh_from_db()
+    assert (second.answer, second.done) == ("Impatience, working on it", True)
+    assert list(interview.prep_items.all()) == [second]
