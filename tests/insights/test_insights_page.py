@@ -81,3 +81,17 @@ def test_an_empty_account_gets_a_page_without_errors(alice_client, alice):
 def test_the_page_needs_a_login(client, db):
     response = client.get(URL)
     assert response.status_code == 302
+
+
+def test_chart_coordinates_keep_a_decimal_point_in_finnish(alice_client, alice, frozen):
+    """Finnish writes 400,5 for 400.5; an SVG attribute must not, or the chart does not draw."""
+    import re
+
+    alice.language = "fi"
+    alice.save()
+    add(alice, 7)
+    page = alice_client.get(URL).content.decode()
+    svg = "".join(re.findall(r"<svg.*?</svg>", page, re.S))
+    numbers = re.findall(r'\b(?:x|y|width|height|viewBox)="([^"]*)"', svg)
+    assert numbers
+    assert not [n for n in numbers if "," in n]
