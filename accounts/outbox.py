@@ -8,7 +8,7 @@ import email
 import email.policy
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
@@ -57,6 +57,10 @@ def _parse(path: Path) -> OutboxMessage:
         date = parsedate_to_datetime(msg["Date"]) if msg["Date"] else None
     except (TypeError, ValueError):
         date = None
+    if date is not None and date.tzinfo is None:
+        # "-0000" (how Django dates its emails) parses as naive but means UTC; naive, it was
+        # shown as if it were the user's local time.
+        date = date.replace(tzinfo=UTC)
     return OutboxMessage(
         id=path.stem,
         subject=str(msg["Subject"] or ""),

@@ -5,18 +5,24 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from applications.models import Application
 from drafts import rendering
 from drafts.models import BODY_MAX, SUBJECT_MAX, Kind, Language
 
 
-def _limit_help(limit: int):
-    return ngettext_lazy(
-        "At most %(limit)s character.", "At most %(limit)s characters.", "limit"
-    ) % {"limit": limit}
+def _limit_text(limit: int) -> str:
+    return ngettext("At most %(limit)s character.", "At most %(limit)s characters.", limit) % {
+        "limit": limit
+    }
+
+
+# Lazy as a whole: ngettext_lazy(...) % values is translated at once, so a help text made when
+# the module loads (a form field declared on the class) stayed in the language of that moment.
+_limit_help = lazy(_limit_text, str)
 
 
 def _helper() -> FormHelper:

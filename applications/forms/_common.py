@@ -9,9 +9,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from applications.models import DURATION_CHOICES, DURATION_MAX, DURATION_MIN
 
@@ -20,10 +21,15 @@ PHONE_RE = re.compile(r"^[0-9+()./\- ]+$")
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
 
 
-def limit_help(limit: int):
-    return ngettext_lazy(
-        "At most %(limit)s character.", "At most %(limit)s characters.", "limit"
-    ) % {"limit": limit}
+def _limit_text(limit: int) -> str:
+    return ngettext("At most %(limit)s character.", "At most %(limit)s characters.", limit) % {
+        "limit": limit
+    }
+
+
+# Lazy as a whole: ngettext_lazy(...) % values is translated at once, so a help text made when
+# the module loads (a form field declared on the class) stayed in the language of that moment.
+limit_help = lazy(_limit_text, str)
 
 
 def form_helper(layout: Layout | None = None) -> FormHelper:

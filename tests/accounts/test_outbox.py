@@ -54,3 +54,16 @@ def test_odd_message_ids_are_a_404(alice_client, outbox_dir, message_id):
 def test_outbox_is_off_when_smtp_is_configured(alice_client, settings):
     settings.OUTBOX_ENABLED = False
     assert alice_client.get(reverse("outbox")).status_code == 404
+
+
+def test_the_outbox_shows_when_a_message_was_sent_in_the_users_time_zone(alice_client, outbox_dir):
+    """Sent at 10:00 UTC in January: 12:00 for alice in Helsinki."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 1, 15, 10, 0, tzinfo=datetime.UTC)):
+        send("alice@example.com", "Timed")
+    message = alice_client.get(reverse("outbox")).context["emails"][0]
+    assert message.date == datetime.datetime(2026, 1, 15, 10, 0, tzinfo=datetime.UTC)
+    assert "01/15/2026 noon" in alice_client.get(reverse("outbox")).content.decode()

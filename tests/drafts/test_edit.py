@@ -227,3 +227,15 @@ def test_posts_without_a_csrf_token_are_refused(alice, draft):
     assert response.status_code == 403
     assert client.post(reverse("drafts:delete", args=[draft.pk])).status_code == 403
     assert Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_length_limits_are_stated_in_the_users_language(alice_client, alice, draft):
+    """The help texts are made when the form module loads; they must still follow the user."""
+    alice.language = "fi"
+    alice.save()
+    html = alice_client.get(draft.get_absolute_url()).content.decode()
+    assert "Enintään 200 merkkiä." in html
+    assert "At most 200 characters." not in html
+    alice.language = "en"
+    alice.save()
+    assert "At most 200 characters." in alice_client.get(draft.get_absolute_url()).content.decode()
