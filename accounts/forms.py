@@ -32,7 +32,10 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email")
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+        username = self.fields["username"]
+        # The widget's own type, not an attribute: an attribute "type" came out as a second one.
+        username.widget.input_type = "email"
+        username.widget.attrs["autocomplete"] = "email"
         self.fields["password"].label = _("Password")
 
 

@@ -86,3 +86,11 @@ def test_pages_need_login(client):
     response = client.get(reverse("applications:dashboard"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_the_login_email_field_is_one_email_input(client):
+    import re
+
+    html = client.get(reverse("login")).content.decode()
+    (tag,) = re.findall(r'<input[^>]*name="username"[^>]*>', html)
+    assert re.findall(r'\stype="([^"]*)"', tag) == ["email"]
