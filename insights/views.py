@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from insights import charts, queries
@@ -48,9 +49,14 @@ def insights(request: HttpRequest) -> HttpResponse:
         "funnel_height": funnel_height,
         "funnel_summary": ", ".join(f"{b.label}: {b.value}" for b in funnel),
         "weeks": weeks,
+        # Day and month only: a whole date is wider than a week's slot, and the labels ran into
+        # each other (the table below the chart keeps the full dates).
         "week_labels": [
-            {"label": label, "x": i * charts.WEEK_SLOT + charts.WEEK_SLOT / 2 - 3}
-            for i, label in enumerate(week_labels)
+            {
+                "label": formats.date_format(w.start, pgettext("day and month on a chart", "n/j")),
+                "x": i * charts.WEEK_SLOT + charts.WEEK_SLOT / 2 - 3,
+            }
+            for i, w in enumerate(data.weeks)
         ],
         "week_rows": week_rows,
         "weeks_width": weeks_width,

@@ -95,3 +95,25 @@ def test_chart_coordinates_keep_a_decimal_point_in_finnish(alice_client, alice, 
     numbers = re.findall(r'\b(?:x|y|width|height|viewBox)="([^"]*)"', svg)
     assert numbers
     assert not [n for n in numbers if "," in n]
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "1/13"), ("fi", "13.1.")])
+def test_week_labels_on_the_chart_are_day_and_month_only(
+    alice_client, alice, frozen, language, label
+):
+    """Whole dates are wider than a week's slot; the chart shows day and month, the table more."""
+    import re
+
+    alice.language = language
+    alice.save()
+    add(alice, 3)
+    page = alice_client.get(URL).content.decode()
+    weeks_svg = page[
+        page.index('aria-labelledby="weeks-title"') : page.index(
+            "</svg>", page.index('aria-labelledby="weeks-title"')
+        )
+    ]
+    labels = re.findall(r'class="chart-label chart-small">([^<]*)</text>', weeks_svg)
+    assert len(labels) == 12
+    assert label in labels
+    assert all(len(text) <= 6 for text in labels)
