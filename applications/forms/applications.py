@@ -5,6 +5,7 @@ import re
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms._common import (
@@ -113,6 +114,10 @@ class ApplicationForm(OwnedModelForm):
     def clean_applied_on(self):
         value = self.cleaned_data["applied_on"]
         validate_year(value)
+        # In the user's time zone (the request's): a date that has not come yet is a typo, and
+        # it would count as a response in no time on the insights page.
+        if value and value > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."), code="future")
         return value
 
     def clean_decision_expected_on(self):

@@ -1,6 +1,9 @@
 """Bad input on the application form: a message next to the field, and what was typed kept."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from applications.models import Application
@@ -133,3 +136,14 @@ def test_a_refused_edit_keeps_the_stored_values_in_the_heading(alice_client, ali
     assert_kept(response, "company", "Typed Oy")
     application.refresh_from_db()
     assert application.company == "Stored Oy"
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 10, 22, 30, tzinfo=datetime.UTC), tick=False)
+def test_a_date_applied_in_the_future_is_refused_in_the_users_time_zone(alice_client):
+    """At 00:30 on 11 March in Helsinki the 11th is today (fine) and the 12th is the future."""
+    response = post(alice_client, applied_on="2026-03-12", decision_expected_on="")
+    assert_error_next_to(response, "applied_on", "cannot be in the future")
+    assert_kept(response, "company", "Acme Oy")
+    assert not Application.objects.exists()
+    post(alice_client, applied_on="2026-03-11", decision_expected_on="")
+    assert Application.objects.get().applied_on == datetime.date(2026, 3, 11)
