@@ -150,9 +150,9 @@ class Application(models.Model):
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("contacts"), related_name="applications", blank=True
     )
-    # The hidden key of the form that created the row (applications.forms._common.SubmissionKey):
+    # The hidden key of the form that created the row (OwnedModelForm adds it to create forms):
     # the same form posted again (a double click, a reload, the back button) finds this row
-    # instead of creating a second one, with its second set of follow-ups.
+    # instead of creating a second one (applications.views._common._create_once).
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -279,9 +279,9 @@ class Interview(models.Model):
         blank=True,
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
-    # The hidden key of the form that created the row (applications.forms._common.SubmissionKey):
+    # The hidden key of the form that created the row (OwnedModelForm adds it to create forms):
     # the same form posted again (a double click, a reload, the back button) finds this row
-    # instead of creating a second one, with its second set of follow-ups.
+    # instead of creating a second one (applications.views._common._create_once).
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -137,7 +137,7 @@ class OwnedModelForm(forms.ModelForm):
         self.owner = owner
         if not self.instance.pk and hasattr(self._meta.model, "submission_key"):
             # A new key for each empty form; posted again with the same key, the form finds the
-            # row it created the first time (views._common.create_once).
+            # row it created the first time (applications.views._common._create_once).
             self.fields["submission_key"] = forms.UUIDField(
                 required=False, widget=forms.HiddenInput, initial=uuid.uuid4
             )
