@@ -6,6 +6,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalize_email
+from followups import policy
 
 
 class SignupForm(auth_forms.BaseUserCreationForm):
@@ -64,21 +65,8 @@ class TimeInput(forms.TimeInput):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "language",
-            "time_zone",
-            "country",
-            "reminders_enabled",
-            "thank_you_enabled",
-            "thank_you_delay_minutes",
-            "call_enabled",
-            "call_delay_business_days",
-            "call_time",
-            "feedback_enabled",
-            "quiet_hours_start",
-            "quiet_hours_end",
-        ]
+        # The timing preferences are declared once, in followups.policy.
+        fields = ["display_name", "language", *policy.USER_FIELDS, "reminders_enabled"]
         widgets = {
             "call_time": TimeInput(format="%H:%M"),
             "quiet_hours_start": TimeInput(format="%H:%M"),

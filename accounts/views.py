@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import outbox as outbox_store
 from accounts.forms import PreferencesForm, SignupForm
-from accounts.services import user_signup
+from accounts.services import user_preferences_update, user_signup
 
 
 @login_not_required
@@ -35,14 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        from followups.services import TIMING_FIELDS, followups_resync_user
-
-        timing_changed = bool(set(form.changed_data) & TIMING_FIELDS)
-        form.save()
-        if timing_changed:
-            # Changed delays or quiet hours move the follow-ups that are still ahead. Only then:
-            # a new display name or language has no bearing on when anything is due.
-            followups_resync_user(user=request.user)
+        user_preferences_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your preferences were saved."))
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})

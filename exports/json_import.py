@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.forms import country_choices
+from accounts.services import user_preferences_update
 from applications.forms._common import validate_year
 from applications.models import (
     Application,
@@ -267,9 +268,10 @@ class _Importer:
             if candidate.country not in dict(country_choices()):
                 self.problems.append(Problem(path, "country", _("Choose a country from the list.")))
                 return
-        for name in values:
-            setattr(self.user, name, getattr(candidate, name))
-        self.user.save(update_fields=list(values))
+        # Through the same service as the preferences form: changed delays reschedule.
+        user_preferences_update(
+            user=self.user, **{name: getattr(candidate, name) for name in values}
+        )
 
     def question_bank(self, data: dict) -> None:
         existing = {

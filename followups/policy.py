@@ -51,29 +51,38 @@ class Preferences:
     @classmethod
     def from_user(cls, user: Any) -> Preferences:
         """Preferences from any object with the user's preference fields; missing ones default."""
-        defaults = cls()
-
-        def pick(attr: str, default: Any) -> Any:
+        values = {}
+        for attr, (name, convert) in USER_FIELDS.items():
             value = getattr(user, attr, None)
-            return default if value is None else value
+            if value is not None:
+                values[name] = convert(value)
+        return cls(**values)
 
-        minutes = getattr(user, "thank_you_delay_minutes", None)
-        return cls(
-            time_zone=pick("time_zone", defaults.time_zone),
-            country=pick("country", defaults.country),
-            thank_you_delay=(
-                defaults.thank_you_delay if minutes is None else timedelta(minutes=minutes)
-            ),
-            call_delay_business_days=pick(
-                "call_delay_business_days", defaults.call_delay_business_days
-            ),
-            call_time=pick("call_time", defaults.call_time),
-            quiet_start=pick("quiet_hours_start", defaults.quiet_start),
-            quiet_end=pick("quiet_hours_end", defaults.quiet_end),
-            thank_you_enabled=pick("thank_you_enabled", defaults.thank_you_enabled),
-            call_enabled=pick("call_enabled", defaults.call_enabled),
-            feedback_enabled=pick("feedback_enabled", defaults.feedback_enabled),
-        )
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _minutes(value: int) -> timedelta:
+    return timedelta(minutes=value)
+
+
+# The user's preference attributes that decide when follow-ups are due, each with the
+# Preferences field it fills and how. Declared once: the preferences form, the JSON export and
+# the rule "a timing preference changed, so reschedule" all read this.
+USER_FIELDS: dict[str, tuple[str, Any]] = {
+    "time_zone": ("time_zone", _same),
+    "country": ("country", _same),
+    "thank_you_enabled": ("thank_you_enabled", _same),
+    "thank_you_delay_minutes": ("thank_you_delay", _minutes),
+    "call_enabled": ("call_enabled", _same),
+    "call_delay_business_days": ("call_delay_business_days", _same),
+    "call_time": ("call_time", _same),
+    "feedback_enabled": ("feedback_enabled", _same),
+    "quiet_hours_start": ("quiet_start", _same),
+    "quiet_hours_end": ("quiet_end", _same),
+}
+TIMING_FIELDS = frozenset(USER_FIELDS)
 
 
 # --- Business days -------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from accounts.forms import PreferencesForm
 from applications import services as app_services
 from applications.models import Application, Interview, Status
 from followups.models import Followup, Kind, State
-from followups.services import TIMING_FIELDS, followups_resync_user
+from followups.policy import TIMING_FIELDS
+from followups.services import followups_resync_user
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # A Tuesday morning in Helsinki; no public holidays in the following two weeks.
