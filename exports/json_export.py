@@ -26,26 +26,13 @@ from applications.models import (
     StatusChange,
 )
 from drafts.models import Draft, DraftTemplate
+from followups import policy
 from followups.models import Followup
 
 SCHEMA = "seuranta-export"
 VERSION = 1
 
-PREFERENCE_FIELDS = [
-    "display_name",
-    "time_zone",
-    "language",
-    "country",
-    "reminders_enabled",
-    "thank_you_enabled",
-    "call_enabled",
-    "feedback_enabled",
-    "thank_you_delay_minutes",
-    "call_delay_business_days",
-    "call_time",
-    "quiet_hours_start",
-    "quiet_hours_end",
-]
+PREFERENCE_FIELDS = ["display_name", "language", "reminders_enabled", *policy.USER_FIELDS]
 CONTACT_FIELDS = ["name", "role", "company", "email", "phone", "notes"]
 APPLICATION_FIELDS = [
     "company",
@@ -88,6 +75,7 @@ FOLLOWUP_FIELDS = [
     "completed_at",
     "sent_late",
     "last_error",
+    "skip_reason",
 ]
 DRAFT_FIELDS = ["kind", "language", "recipient", "subject", "body", "edited"]
 TEMPLATE_FIELDS = ["kind", "language", "subject", "body"]

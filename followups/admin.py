@@ -29,6 +29,7 @@ class FollowupAdmin(admin.ModelAdmin):
         "claim_token",
         "attempts",
         "last_error",
+        "skip_reason",
         "notified_at",
         "sent_late",
         "created_at",

@@ -326,13 +326,8 @@ def _is_server_reply(exc: BaseException) -> bool:
 def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: _Mail) -> str:
     """Deal with one claimed row; the outcome's name in DispatchResult."""
     if policy.is_stale(followup.kind, followup.due_at, now):
-        ok = _finish(
-            followup.pk,
-            token,
-            state=State.SKIPPED,
-            last_error=STALE_REASONS[followup.kind],
-            completed_at=now,
-        )
+        closed = followup.close(State.SKIPPED, now=now, reason=STALE_REASONS[followup.kind])
+        ok = _finish(followup.pk, token, **{name: getattr(followup, name) for name in closed})
         return "skipped_stale" if ok else "lost"
     owner = followup.owner
     if not owner.reminders_enabled or not owner.is_active:

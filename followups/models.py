@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -5,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import OwnedQuerySet, choice_display
+from followups import policy
 
 
 class Kind(models.TextChoices):
@@ -24,13 +27,15 @@ class State(models.TextChoices):
 
 # States in which the follow-up still asks something of the user.
 OPEN_STATES = {State.SCHEDULED, State.NOTIFIED, State.FAILED}
+# States that end it: Followup.close() puts it in one.
+CLOSED_STATES = {State.DONE, State.SKIPPED, State.CANCELLED}
 
 
 class SkipReason(models.TextChoices):
-    """Why Seuranta skipped a follow-up by itself: the code is stored in last_error.
+    """Why Seuranta skipped a follow-up by itself (Followup.skip_reason).
 
     A code, not a sentence, so that it is shown in the reader's language, and so that the sync
-    can tell its own skips (which a corrected date may undo) from the user's.
+    can tell its own skips (which a corrected date may undo) from the user's, which have none.
     """
 
     STALE_THANK_YOU = (
@@ -82,7 +87,11 @@ class Followup(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The mail server's last refusal or the reason it could not be reached, as it came.
     last_error = models.TextField(blank=True)
+    skip_reason = models.CharField(
+        _("skip reason"), max_length=32, choices=SkipReason.choices, blank=True
+    )
     notified_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     sent_late = models.BooleanField(default=False)
     # Set when the user asks to be reminded later: the sync never moves the reminder back
@@ -154,18 +163,86 @@ class Followup(models.Model):
         return self.state in OPEN_STATES
 
     @property
-    def skip_reason(self) -> SkipReason | None:
-        """The reason code in last_error, if Seuranta skipped this follow-up by itself."""
-        try:
-            return SkipReason(self.last_error)
-        except ValueError:
-            return None
+    def skipped_as_stale(self) -> bool:
+        """Whether Seuranta skipped it as too late (a corrected date may re-open it)."""
+        return self.state == State.SKIPPED and self.skip_reason in STALE_REASONS.values()
 
-    @property
-    def reason_display(self) -> str:
-        """Why the follow-up was skipped, in the reader's language; empty if no code is stored.
+    # --- State transitions ------------------------------------------------------------------
+    # The one place that knows which fields go with which state. Each sets the fields on this
+    # instance and returns their names; the caller saves them, with an UPDATE guarded as its
+    # own concurrency rules require (the dispatcher by claim token, the services under a lock).
 
-        Anything else in last_error is a mail server's reply, shown as it came.
-        """
-        reason = self.skip_reason
-        return str(reason.label) if reason is not None else ""
+    def release_claim(self) -> list[str]:
+        """No pass owns the row any more (a pass still sending for it will find its claim lost)."""
+        self.claimed_until = None
+        self.claim_token = None
+        return ["claimed_until", "claim_token"]
+
+    def schedule(self, due_at: datetime.datetime, *, now: datetime.datetime) -> list[str]:
+        """Due at due_at, with a fresh count of attempts; skipped instead if that is too late."""
+        self.due_at = due_at
+        self.next_attempt_at = due_at
+        self.attempts = 0
+        self.sent_late = False
+        fields = ["due_at", "next_attempt_at", "attempts", "sent_late"]
+        reason = stale_reason(self.kind, due_at, now)
+        if reason:
+            return fields + self.close(State.SKIPPED, now=now, reason=reason)
+        self.state = State.SCHEDULED
+        self.last_error = ""
+        self.skip_reason = ""
+        self.completed_at = None
+        return [*fields, "state", "last_error", "skip_reason", "completed_at"]
+
+    def reopen(self, due_at: datetime.datetime, *, now: datetime.datetime) -> list[str]:
+        """A cancelled or stale-skipped row, wanted again: as if it had just been created."""
+        self.snoozed_until = None
+        self.notified_at = None
+        return [
+            "snoozed_until",
+            "notified_at",
+            *self.release_claim(),
+            *self.schedule(due_at, now=now),
+        ]
+
+    def snooze(self, due_at: datetime.datetime) -> list[str]:
+        """Remind again at due_at: the user asked for it, so the sync never moves it earlier."""
+        self.state = State.SCHEDULED
+        self.due_at = due_at
+        self.next_attempt_at = due_at
+        self.snoozed_until = due_at
+        self.attempts = 0
+        self.last_error = ""
+        self.skip_reason = ""
+        self.sent_late = False
+        self.completed_at = None
+        return [
+            "state",
+            "due_at",
+            "next_attempt_at",
+            "snoozed_until",
+            "attempts",
+            "last_error",
+            "skip_reason",
+            "sent_late",
+            "completed_at",
+            *self.release_claim(),
+        ]
+
+    def close(self, state: str, *, now: datetime.datetime, reason: str = "") -> list[str]:
+        """Done, skipped (by the user, or by Seuranta with a reason) or cancelled."""
+        if state not in CLOSED_STATES:
+            raise ValueError(f"{state!r} does not close a follow-up")
+        self.state = state
+        self.completed_at = now
+        self.skip_reason = reason
+        return ["state", "completed_at", "skip_reason", *self.release_claim()]
+
+
+def stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -> str:
+    """The reason code if a follow-up due at due_at is already too late to act on, else ""."""
+    if policy.is_stale(kind, due_at, now) or (
+        kind == Kind.CALL and policy.is_stale_call(due_at, now)
+    ):
+        return STALE_REASONS[kind]
+    return ""

@@ -8,7 +8,7 @@ no sequence of user actions (double submits included) can create a duplicate.
 Rules the sync keeps:
 - only rows in state `scheduled` are ever moved or cancelled; a reminder already sent, done,
   skipped or failed stays as it is, with one exception: a row the sync or the dispatcher skipped
-  as too late (reason code in last_error) is re-opened when a corrected date makes it timely;
+  as too late (Followup.skip_reason) is re-opened when a corrected date makes it timely;
 - a row that is wanted again after being cancelled (an interview un-cancelled, a status set back)
   is re-opened rather than created anew, so an interview has one thank-you and one call row and an
   application one feedback row, cancelled ones included (only a deleted interview leaves its
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
 from followups import policy
-from followups.models import OPEN_STATES, STALE_REASONS, Followup, Kind, State
+from followups.models import OPEN_STATES, Followup, Kind, State, stale_reason
 
 log = logging.getLogger(__name__)
 
@@ -38,23 +38,6 @@ log = logging.getLogger(__name__)
 ENDED_STATUSES = {Status.WITHDRAWN, Status.NO_RESPONSE}
 
 SNOOZE_MAX_DAYS = 30
-
-# The preferences that decide when follow-ups are due (policy.Preferences.from_user): only a
-# change to one of these needs the user's follow-ups re-timed.
-TIMING_FIELDS = frozenset(
-    {
-        "time_zone",
-        "country",
-        "thank_you_enabled",
-        "thank_you_delay_minutes",
-        "call_enabled",
-        "call_delay_business_days",
-        "call_time",
-        "feedback_enabled",
-        "quiet_hours_start",
-        "quiet_hours_end",
-    }
-)
 
 
 class FollowupActionError(ValueError):
@@ -105,53 +88,13 @@ def _wanted(
     return wanted
 
 
-def _stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -> str:
-    """The reason code if the follow-up is already too late to act on, else ""."""
-    if policy.is_stale(kind, due_at, now) or (
-        kind == Kind.CALL and policy.is_stale_call(due_at, now)
-    ):
-        return STALE_REASONS[kind]
-    return ""
-
-
-def _schedule(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> None:
-    """Put a new, moved or re-opened row at due_at (or skip it if that is already too late)."""
-    row.due_at = due_at
-    row.next_attempt_at = due_at
-    row.attempts = 0
-    row.sent_late = False
-    reason = _stale_reason(row.kind, due_at, now)
-    if reason:
-        row.state = State.SKIPPED
-        row.last_error = reason
-        row.completed_at = now
-    else:
-        row.state = State.SCHEDULED
-        row.last_error = ""
-        row.completed_at = None
-
-
-def _reopen(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> None:
-    """A cancelled or stale-skipped row, wanted again: as if it had just been created."""
-    row.snoozed_until = None
-    row.claimed_until = None
-    row.claim_token = None
-    row.notified_at = None
-    _schedule(row, due_at, now)
-
-
 def _reopens(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> bool:
     """Whether a row the sync skipped as too late is wanted again, at a time still worth it.
 
     That is a corrected date (an interview typed as February instead of March). Only rows
-    Seuranta skipped itself carry a reason code; a follow-up the user skipped stays skipped.
+    Seuranta skipped itself carry a reason; a follow-up the user skipped stays skipped.
     """
-    return (
-        row.state == State.SKIPPED
-        and row.skip_reason in STALE_REASONS.values()
-        and row.due_at != due_at
-        and not _stale_reason(row.kind, due_at, now)
-    )
+    return row.skipped_as_stale and row.due_at != due_at and not stale_reason(row.kind, due_at, now)
 
 
 @dataclass
@@ -175,6 +118,7 @@ _MOVED_FIELDS = (
     "sent_late",
     "state",
     "last_error",
+    "skip_reason",
     "completed_at",
     "interview_id",
     "claimed_until",
@@ -218,7 +162,7 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
     for row in rows:
         if row.state == State.SCHEDULED and _key(row.kind, row.interview_id) not in wanted:
             plan.cancel_ids.append(row.pk)
-            row.state = State.CANCELLED
+            row.close(State.CANCELLED, now=now)
 
     for key, want in wanted.items():
         mine = [row for row in rows if _key(row.kind, row.interview_id) == key]
@@ -228,7 +172,7 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
             if _reopens(row, want.due_at, now):
                 # Skipped as stale by Seuranta, and the user has since corrected the date.
                 row.interview_id = want.interview_id
-                _reopen(row, want.due_at, now)
+                row.reopen(want.due_at, now=now)
                 plan.saved.append(row)
                 continue
             if row.state != State.SCHEDULED:
@@ -237,18 +181,17 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
             if row.due_at == due and row.interview_id == want.interview_id:
                 continue
             if row.due_at != due:
-                _schedule(row, due, now)
+                row.schedule(due, now=now)
                 # A pass may be emailing the reminder about the old time right now. Taking its
                 # claim away makes that pass's result "lost", so the row stays scheduled at the
                 # new time (and is reminded of then) instead of being marked notified.
-                row.claimed_until = None
-                row.claim_token = None
+                row.release_claim()
             row.interview_id = want.interview_id
             plan.moved.append(row)
         elif mine:
             row = mine[-1]
             row.interview_id = want.interview_id
-            _reopen(row, want.due_at, now)
+            row.reopen(want.due_at, now=now)
             plan.saved.append(row)
         else:
             row = Followup(
@@ -257,7 +200,7 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
                 interview_id=want.interview_id,
                 kind=want.kind,
             )
-            _schedule(row, want.due_at, now)
+            row.schedule(want.due_at, now=now)
             plan.saved.append(row)
     return plan
 
@@ -366,9 +309,6 @@ def followups_resync_user(*, user) -> None:
 # --- User actions --------------------------------------------------------------------------------
 
 
-_CLOSE_FIELDS = ["state", "completed_at", "claimed_until", "claim_token", "updated_at"]
-
-
 def _lock(followup: Followup) -> Followup:
     # Same lock order as the sync (application, then its follow-ups), so the two cannot deadlock.
     Application.objects.select_for_update().filter(pk=followup.application_id).first()
@@ -390,36 +330,37 @@ def _refresh(followup: Followup, fresh: Followup) -> Followup:
     return followup
 
 
+def _close(followup: Followup, state: str, *, reopens: set[str]) -> Followup:
+    """Close an open follow-up in `state`; one that is closed already stays as it is.
+
+    A closed follow-up in one of `reopens` changes its mind instead (skipped, then done after
+    all); closing it in the state it has changes nothing, so a second click is harmless.
+    """
+    row = _lock(followup)
+    if row.state != state and (row.is_open or row.state in reopens):
+        row.save(update_fields=[*row.close(state, now=timezone.now()), "updated_at"])
+    return _refresh(followup, row)
+
+
 @transaction.atomic
 def followup_mark_done(*, followup: Followup) -> Followup:
-    """The user did it: close the follow-up (also before its reminder, which then never goes)."""
-    row = _lock(followup)
+    """The user did it: close the follow-up (also before its reminder, which then never goes).
+
+    A skipped follow-up may still be marked done: the user changed their mind and did it.
+    """
+    row = _close(followup, State.DONE, reopens={State.SKIPPED})
     if row.state == State.CANCELLED:
         raise FollowupActionError(_("This follow-up was cancelled and cannot be marked done."))
-    if row.state != State.DONE:
-        # A skipped follow-up may still be marked done: the user changed their mind and did it.
-        row.state = State.DONE
-        row.completed_at = timezone.now()
-        row.claimed_until = None
-        row.claim_token = None
-        row.save(update_fields=_CLOSE_FIELDS)
-    return _refresh(followup, row)
+    return row
 
 
 @transaction.atomic
 def followup_skip(*, followup: Followup) -> Followup:
     """The user will not do it: close the follow-up without a reminder."""
-    row = _lock(followup)
-    if row.state == State.SKIPPED:
-        return _refresh(followup, row)
-    if row.state not in OPEN_STATES:
+    row = _close(followup, State.SKIPPED, reopens=set())
+    if row.state != State.SKIPPED:
         raise FollowupActionError(_("This follow-up is already closed."))
-    row.state = State.SKIPPED
-    row.completed_at = timezone.now()
-    row.claimed_until = None
-    row.claim_token = None
-    row.save(update_fields=_CLOSE_FIELDS)
-    return _refresh(followup, row)
+    return row
 
 
 @transaction.atomic
@@ -448,15 +389,6 @@ def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
     now = timezone.now()
     prefs = policy.Preferences.from_user(row.owner)
     due = policy.out_of_quiet_hours(max(now, row.due_at) + datetime.timedelta(days=days), prefs)
-    row.state = State.SCHEDULED
-    row.due_at = due
-    row.next_attempt_at = due
-    row.snoozed_until = due
-    row.attempts = 0
-    row.last_error = ""
-    row.sent_late = False
-    row.claimed_until = None
-    row.claim_token = None
-    row.completed_at = None
+    row.snooze(due)
     row.save()
     return _refresh(followup, row)

@@ -281,7 +281,7 @@ def test_a_thank_you_more_than_three_days_late_is_skipped_not_sent(alice, mailou
     thank_you.refresh_from_db()
     call.refresh_from_db()
     assert thank_you.state == State.SKIPPED
-    assert thank_you.last_error == "stale_thank_you"
+    assert thank_you.skip_reason == "stale_thank_you"
     assert thank_you.notified_at is None
     assert (call.state, call.sent_late) == (State.NOTIFIED, True)
     assert [m.extra_headers["X-Seuranta-Followup"] for m in mailoutbox] == [str(call.pk)]
@@ -296,7 +296,7 @@ def test_a_feedback_request_more_than_two_weeks_late_is_skipped_not_sent(alice, 
 
     assert (result.skipped_stale, result.sent) == (1, 1)
     stale.refresh_from_db()
-    assert (stale.state, stale.last_error, stale.notified_at) == (
+    assert (stale.state, stale.skip_reason, stale.notified_at) == (
         State.SKIPPED,
         "stale_feedback",
         None,

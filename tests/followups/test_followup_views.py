@@ -209,7 +209,7 @@ def test_detail_of_a_failed_followup_explains_and_still_offers_the_actions(alice
 def test_a_follow_up_skipped_as_stale_shows_its_reason_as_a_sentence_not_a_code(
     alice_client, alice, code
 ):
-    followup = make_followup(alice, state=State.SKIPPED, completed_at=NOW, last_error=code)
+    followup = make_followup(alice, state=State.SKIPPED, completed_at=NOW, skip_reason=code)
 
     body = alice_client.get(followup.get_absolute_url()).content.decode()
 
@@ -221,13 +221,13 @@ def test_a_follow_up_skipped_as_stale_shows_its_reason_as_a_sentence_not_a_code(
 
 
 def test_a_skip_reason_is_shown_in_the_readers_language(alice):
-    followup = make_followup(alice, state=State.SKIPPED, last_error="stale_call")
+    followup = make_followup(alice, state=State.SKIPPED, skip_reason="stale_call")
 
     with translation.override("fi"):
-        assert followup.reason_display == translation.gettext(
+        assert followup.get_skip_reason_display() == translation.gettext(
             "Skipped: the interview was too long ago for a follow-up call."
         )
-    assert make_followup(alice, last_error="SMTPException: 451").reason_display == ""
+    assert make_followup(alice, last_error="SMTPException: 451").get_skip_reason_display() == ""
 
 
 def test_detail_of_a_closed_followup_offers_no_actions(alice_client, alice):
@@ -437,3 +437,21 @@ def test_skip_reasons_stored_as_english_sentences_become_codes(alice):
     old.refresh_from_db()
     smtp.refresh_from_db()
     assert (old.last_error, smtp.last_error) == ("stale_thank_you", "SMTPException: 451")
+
+
+def test_skip_reason_codes_move_from_last_error_to_their_own_column(alice):
+    """Rows skipped as stale before the column existed keep their reason (migration 0005)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("followups.migrations.0005_skip_reason")
+    old = make_followup(alice, state=State.SKIPPED, last_error="stale_call")
+    smtp = make_followup(alice, state=State.FAILED, last_error="SMTPException: 451")
+
+    migration.codes_to_column(apps, None)
+
+    old.refresh_from_db()
+    smtp.refresh_from_db()
+    assert (old.skip_reason, old.last_error) == ("stale_call", "")
+    assert (smtp.skip_reason, smtp.last_error) == ("", "SMTPException: 451")

@@ -315,7 +315,7 @@ def test_a_thank_you_for_an_interview_long_past_is_recorded_as_skipped(applicati
 
     thank_you = one(application, kind=Kind.THANK_YOU)
     assert thank_you.state == State.SKIPPED
-    assert thank_you.last_error == SkipReason.STALE_THANK_YOU == "stale_thank_you"
+    assert thank_you.skip_reason == SkipReason.STALE_THANK_YOU == "stale_thank_you"
     # The call (due 5 March) is still worth a late reminder.
     assert one(application, kind=Kind.CALL).state == State.SCHEDULED
 
@@ -330,7 +330,7 @@ def test_a_call_for_an_interview_weeks_ago_is_recorded_as_skipped(application):
     log_interview(application, hel(2026, 2, 2, 13, 0))
 
     call = one(application, kind=Kind.CALL)
-    assert (call.state, call.last_error) == (State.SKIPPED, "stale_call")
+    assert (call.state, call.skip_reason) == (State.SKIPPED, "stale_call")
 
 
 def test_a_feedback_request_for_an_outcome_weeks_old_is_recorded_as_skipped(alice):
@@ -343,7 +343,7 @@ def test_a_feedback_request_for_an_outcome_weeks_old_is_recorded_as_skipped(alic
     )
 
     feedback = one(application, kind=Kind.FEEDBACK)
-    assert (feedback.state, feedback.last_error) == (State.SKIPPED, "stale_feedback")
+    assert (feedback.state, feedback.skip_reason) == (State.SKIPPED, "stale_feedback")
     assert feedback.completed_at == NOW
 
 
@@ -527,7 +527,7 @@ def test_correcting_a_mistyped_interview_date_brings_back_the_follow_ups_skipped
 
     thank_you = one(application, kind=Kind.THANK_YOU)
     call = one(application, kind=Kind.CALL)
-    assert (thank_you.state, thank_you.last_error, thank_you.completed_at) == (
+    assert (thank_you.state, thank_you.skip_reason, thank_you.completed_at) == (
         State.SCHEDULED,
         "",
         None,
