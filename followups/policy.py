@@ -6,6 +6,7 @@ or the clock; callers pass `now` where it matters, so every rule can be tested w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -243,6 +244,48 @@ def feedback_due(outcome_recorded_at: datetime, prefs: Preferences) -> datetime:
     tz = _zone(prefs.time_zone)
     recorded_day = _utc(outcome_recorded_at).astimezone(tz).date()
     return _business_moment(add_business_days(recorded_day, 1, prefs.country), prefs)
+
+
+# --- What an application should have ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A follow-up an application should have: its kind, the interview it is about, when due."""
+
+    kind: str
+    interview: Any  # the caller's own handle on the interview (an id, a model), or None
+    due_at: datetime
+
+
+def wanted_followups(
+    *,
+    interviews: Sequence[tuple[Any, datetime]],
+    prefs: Preferences,
+    ended: bool = False,
+    final: bool = False,
+    decision_date: date | None = None,
+    outcome_recorded_at: datetime | None = None,
+) -> list[Wanted]:
+    """The follow-ups an application should have now, given its live interviews.
+
+    `interviews` are (handle, end) pairs, oldest first. `ended`: the person ended it or the
+    employer went quiet, so nothing more is asked; `final`: an offer or a rejection was
+    recorded at `outcome_recorded_at`, so feedback is asked for instead of a call.
+    """
+    if ended:
+        return []
+    wanted = []
+    if prefs.thank_you_enabled:
+        wanted += [Wanted("thank_you", ref, thank_you_due(end, prefs)) for ref, end in interviews]
+    latest = interviews[-1][0] if interviews else None
+    if interviews and not final and prefs.call_enabled:
+        # One call per round, and only the latest round's call waits: a later interview
+        # replaces the pending call of an earlier one.
+        wanted.append(Wanted("call", latest, call_due(interviews[-1][1], prefs, decision_date)))
+    if final and prefs.feedback_enabled and outcome_recorded_at is not None:
+        wanted.append(Wanted("feedback", latest, feedback_due(outcome_recorded_at, prefs)))
+    return wanted
 
 
 # --- Lateness ------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ Rules the sync keeps:
 import dataclasses
 import datetime
 import logging
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -50,13 +49,6 @@ class FollowupActionError(ValueError):
 # --- Sync ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Wanted:
-    kind: str
-    interview_id: int | None
-    due_at: datetime.datetime
-
-
 def _key(kind: str, interview_id: int | None) -> tuple[str, int | None]:
     # A feedback request belongs to the application; the interview it points at is only context.
     return (kind, None if kind == Kind.FEEDBACK else interview_id)
@@ -64,28 +56,17 @@ def _key(kind: str, interview_id: int | None) -> tuple[str, int | None]:
 
 def _wanted(
     application: Application, interviews: list[Interview], prefs: policy.Preferences
-) -> dict[tuple[str, int | None], _Wanted]:
-    """The follow-ups the application should have now, by (kind, interview)."""
-    wanted: dict[tuple[str, int | None], _Wanted] = {}
-    if application.status in ENDED_STATUSES:
-        return wanted
-    if prefs.thank_you_enabled:
-        for interview in interviews:
-            due = policy.thank_you_due(interview.ends_at, prefs)
-            wanted[_key(Kind.THANK_YOU, interview.pk)] = _Wanted(Kind.THANK_YOU, interview.pk, due)
-    latest = interviews[-1] if interviews else None
-    final = application.status in FINAL_OUTCOME_STATUSES
-    if latest is not None and not final and prefs.call_enabled:
-        # One call per round, and only the latest round's call waits: a later interview
-        # replaces the pending call of an earlier one.
-        due = policy.call_due(latest.ends_at, prefs, application.decision_expected_on)
-        wanted[_key(Kind.CALL, latest.pk)] = _Wanted(Kind.CALL, latest.pk, due)
-    if final and prefs.feedback_enabled:
-        due = policy.feedback_due(application.status_changed_at, prefs)
-        wanted[_key(Kind.FEEDBACK, None)] = _Wanted(
-            Kind.FEEDBACK, latest.pk if latest else None, due
-        )
-    return wanted
+) -> dict[tuple[str, int | None], policy.Wanted]:
+    """The follow-ups the application should have now, by (kind, interview id)."""
+    wanted = policy.wanted_followups(
+        interviews=[(interview.pk, interview.ends_at) for interview in interviews],
+        prefs=prefs,
+        ended=application.status in ENDED_STATUSES,
+        final=application.status in FINAL_OUTCOME_STATUSES,
+        decision_date=application.decision_expected_on,
+        outcome_recorded_at=application.status_changed_at,
+    )
+    return {_key(want.kind, want.interview): want for want in wanted}
 
 
 def _reopens(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> bool:
@@ -97,7 +78,7 @@ def _reopens(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -
     return row.skipped_as_stale and row.due_at != due_at and not stale_reason(row.kind, due_at, now)
 
 
-@dataclass
+@dataclasses.dataclass
 class _Plan:
     """The writes that bring one application's follow-ups in step; empty when they agree."""
 
@@ -171,14 +152,14 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
             row = live[0]
             if _reopens(row, want.due_at, now):
                 # Skipped as stale by Seuranta, and the user has since corrected the date.
-                row.interview_id = want.interview_id
+                row.interview_id = want.interview
                 row.reopen(want.due_at, now=now)
                 plan.saved.append(row)
                 continue
             if row.state != State.SCHEDULED:
                 continue  # Sent, done, skipped or failed: never re-opened by a data change.
             due = max(want.due_at, row.snoozed_until) if row.snoozed_until else want.due_at
-            if row.due_at == due and row.interview_id == want.interview_id:
+            if row.due_at == due and row.interview_id == want.interview:
                 continue
             if row.due_at != due:
                 row.schedule(due, now=now)
@@ -186,18 +167,18 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
                 # claim away makes that pass's result "lost", so the row stays scheduled at the
                 # new time (and is reminded of then) instead of being marked notified.
                 row.release_claim()
-            row.interview_id = want.interview_id
+            row.interview_id = want.interview
             plan.moved.append(row)
         elif mine:
             row = mine[-1]
-            row.interview_id = want.interview_id
+            row.interview_id = want.interview
             row.reopen(want.due_at, now=now)
             plan.saved.append(row)
         else:
             row = Followup(
                 owner_id=application.owner_id,
                 application=application,
-                interview_id=want.interview_id,
+                interview_id=want.interview,
                 kind=want.kind,
             )
             row.schedule(want.due_at, now=now)

@@ -4,7 +4,8 @@ Rows are written with bulk_create for speed (10 000 applications in well under t
 by the same rules the services keep: every application's timeline starts with its first status
 and ends with its current one, an interview moves the application to interviewing, each
 interview gets the preparation checklist of the question bank, and the follow-ups are made by
-the real sync (followups_sync_application), never invented here. Deterministic for a --seed.
+the real sync (followups_sync_application) or, for finished history, from the same
+policy function (policy.wanted_followups), never invented here. Deterministic for a --seed.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from applications.models import (
     StatusChange,
 )
 from applications.services import question_bank_seed
+from drafts.services import draft_generate
 from followups import policy
-from followups.models import Followup, Kind, State
+from followups.models import Followup, State
 from followups.services import ENDED_STATUSES, followups_sync_application
 
 DEFAULT_PASSWORD = "seuranta-demo"
@@ -445,56 +447,39 @@ class Command(BaseCommand):
         for followup in past:
             self._close(followup, rng, now)
         Followup.objects.bulk_update(
-            past, ["state", "completed_at", "notified_at"], batch_size=BATCH
+            past, ["state", "completed_at", "skip_reason", "notified_at"], batch_size=BATCH
         )
 
     def _close(self, followup: Followup, rng: random.Random, now: datetime.datetime) -> None:
         followup.notified_at = followup.due_at
         if rng.random() < 0.8:
-            followup.state = State.DONE
             late = datetime.timedelta(hours=rng.choice([1, 3, 20, 30, 72]))
-            followup.completed_at = min(now, followup.due_at + late)
+            followup.close(State.DONE, now=min(now, followup.due_at + late))
         else:
-            followup.state = State.SKIPPED
-            followup.completed_at = min(now, followup.due_at + datetime.timedelta(hours=5))
+            late = datetime.timedelta(hours=5)
+            followup.close(State.SKIPPED, now=min(now, followup.due_at + late))
 
     def _past_followups(self, user, story: Story, prefs, final: bool, rng, now) -> list[Followup]:
+        """The rows the sync would have made (policy.wanted_followups), already closed."""
         app = story.app
-        wanted: list[tuple[str, Interview | None, datetime.datetime]] = []
-        if prefs.thank_you_enabled:
-            wanted += [
-                (Kind.THANK_YOU, i, policy.thank_you_due(i.ends_at, prefs))
-                for i in story.interviews
-            ]
-        latest = story.interviews[-1] if story.interviews else None
-        if latest is not None and not final and prefs.call_enabled:
-            due = policy.call_due(latest.ends_at, prefs, app.decision_expected_on)
-            wanted.append((Kind.CALL, latest, due))
-        if final and prefs.feedback_enabled:
-            wanted.append(
-                (Kind.FEEDBACK, latest, policy.feedback_due(app.status_changed_at, prefs))
-            )
+        wanted = policy.wanted_followups(
+            interviews=[(interview, interview.ends_at) for interview in story.interviews],
+            prefs=prefs,
+            final=final,
+            decision_date=app.decision_expected_on,
+            outcome_recorded_at=app.status_changed_at,
+        )
         rows = []
-        for kind, interview, due in wanted:
-            if due >= now:
+        for want in wanted:
+            if want.due_at >= now:
                 continue
-            row = Followup(
-                owner=user,
-                application=app,
-                interview=interview,
-                kind=kind,
-                due_at=due,
-                next_attempt_at=due,
-            )
+            row = Followup(owner=user, application=app, interview=want.interview, kind=want.kind)
+            row.schedule(want.due_at, now=want.due_at)
             self._close(row, rng, now)
             rows.append(row)
         return rows
 
     def _drafts(self, user, stories: list[Story]) -> int:
-        try:
-            from drafts.services import draft_generate
-        except ImportError:
-            return 0
         made = 0
         recent = sorted(
             (i for s in stories for i in s.interviews), key=lambda i: i.starts_at, reverse=True
