@@ -65,6 +65,30 @@ def application_create(
 
 
 @transaction.atomic
+def application_restore(
+    *, application: Application, history: list[StatusChange], contacts=()
+) -> Application:
+    """Save an application recorded elsewhere (an export being restored), as it was.
+
+    Unlike application_create, nothing is derived: the timeline is the recorded one (or, when
+    the record has none, its first step). The caller restores the interviews next and then
+    brings the follow-ups in step with followups_sync_application, once.
+    """
+    application.save()
+    if contacts:
+        application.contacts.add(*contacts)
+    if not history:
+        history = [
+            StatusChange(status=application.status, changed_at=application.status_changed_at)
+        ]
+    for change in history:
+        change.owner_id = application.owner_id
+        change.application = application
+    StatusChange.objects.bulk_create(history)
+    return application
+
+
+@transaction.atomic
 def application_update(*, application: Application, contacts=None, **fields) -> Application:
     """Save edited fields; a changed status goes through application_set_status."""
     new_status = fields.pop("status", application.status)
@@ -112,27 +136,38 @@ def _prepare_checklist(interview: Interview) -> None:
 
 
 def contact_find_or_create(
-    *, owner, name: str, email: str = "", phone: str = "", company: str = ""
-) -> Contact:
-    """The owner's contact with this email (or, without one, this exact name), else a new one."""
+    *, owner, name: str, email: str = "", phone: str = "", **details
+) -> tuple[Contact, bool]:
+    """(contact, created): the owner's contact with this email, or (without one) this name.
+
+    The one matching rule for contacts, used by the interview forms and both imports: email
+    case-insensitively; without an email, the same name among the contacts without one. A new
+    contact gets the `details` (company, role, notes); an existing one gets the email it
+    lacked, and a phone typed for it now replaces the old one.
+    """
     name, email, phone = name.strip(), email.strip().lower(), phone.strip()
     existing = None
     if email:
-        existing = Contact.objects.filter(owner=owner, email__iexact=email).first()
-    if existing is None:
-        existing = Contact.objects.filter(owner=owner, name__iexact=name, email="").first()
-    if existing is None:
-        return Contact.objects.create(
-            owner=owner, name=name, email=email, phone=phone, company=company
+        existing = Contact.objects.filter(owner=owner, email__iexact=email).order_by("id").first()
+    else:
+        existing = (
+            Contact.objects.filter(owner=owner, name__iexact=name, email="").order_by("id").first()
         )
-    changed = False
+    if existing is None:
+        contact = Contact(owner=owner, name=name, email=email, phone=phone, **details)
+        contact.full_clean(exclude=["owner"])
+        contact.save()
+        return contact, True
+    changed = []
     if phone and existing.phone != phone:
-        existing.phone, changed = phone, True
+        existing.phone = phone
+        changed.append("phone")
     if email and not existing.email:
-        existing.email, changed = email, True
+        existing.email = email
+        changed.append("email")
     if changed:
-        existing.save(update_fields=["phone", "email", "updated_at"])
-    return existing
+        existing.save(update_fields=[*changed, "updated_at"])
+    return existing, False
 
 
 @transaction.atomic
@@ -148,6 +183,27 @@ def interview_create(*, application: Application, interviewers=(), **fields) -> 
         application_set_status(application=application, status=Status.INTERVIEWING)
     _apply_outcome(interview)
     followups_sync_application(application=application)
+    return interview
+
+
+@transaction.atomic
+def interview_restore(
+    *, interview: Interview, interviewers=(), checklist: list[PrepItem] = ()
+) -> Interview:
+    """Save an interview recorded elsewhere (an export), with its own checklist, as it was.
+
+    Unlike interview_create, the application's status is left as recorded (an outcome does not
+    set it again) and the checklist is the recorded one, not the question bank's. The caller
+    syncs the follow-ups once the application's interviews are all in.
+    """
+    interview.save()
+    for item in checklist:
+        item.owner_id = interview.owner_id
+        item.interview = interview
+    PrepItem.objects.bulk_create(checklist)
+    if interviewers:
+        interview.interviewers.add(*interviewers)
+        interview.application.contacts.add(*interviewers)
     return interview
 
 
@@ -230,7 +286,7 @@ def _interviewers_with_new(
     if any(contact.owner_id != owner.pk for contact in interviewers):
         raise ValueError("An interviewer must be one of the owner's contacts.")
     if name:
-        contact = contact_find_or_create(
+        contact, _created = contact_find_or_create(
             owner=owner, name=name, email=email, phone=phone, company=company
         )
         if contact not in interviewers:

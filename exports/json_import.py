@@ -5,7 +5,8 @@ collecting every problem (not just the first) so the user can fix the file in on
 
 Objects already in the account are matched on natural keys and not created twice, so importing
 the same file again changes nothing:
-- contact: email (case-insensitive), or, without one, the name among contacts without email;
+- contact: as applications.services.contact_find_or_create matches them (email, else name),
+  which also gives a known contact the email it lacked and the file's phone;
 - application: company + position (case-insensitive) + date applied;
 - interview: its application + start time; feedback: application + date + text;
 - question bank entry: the question; draft template: kind + language;
@@ -43,11 +44,16 @@ from applications.models import (
     PrepItem,
     StatusChange,
 )
+from applications.services import (
+    application_restore,
+    contact_find_or_create,
+    interview_restore,
+)
 from drafts.models import Draft, DraftTemplate
 from exports import json_export as schema
 from exports.problems import ImportRefused, Problem, problems_from
 from followups.models import Followup
-from followups.services import followups_sync_application
+from followups.services import followup_restore, followups_sync_application
 
 JSON_MAX_BYTES = 20 * 1024 * 1024
 # Whole numbers are stored in 32-bit columns at most (positions, durations, delays).
@@ -318,17 +324,11 @@ class _Importer:
                 if ref is not None:
                     self.contacts[ref] = None  # known, but refused: no second problem for it
                 continue
-            contact.email = contact.email.strip().lower()
-            if contact.email:
-                found = Contact.objects.filter(owner=self.user, email__iexact=contact.email)
-            else:
-                found = Contact.objects.filter(owner=self.user, name__iexact=contact.name, email="")
-            existing = found.order_by("id").first()
-            if existing is None:
-                contact.save()
+            details = {name: getattr(contact, name) for name in schema.CONTACT_FIELDS}
+            found, created = contact_find_or_create(owner=self.user, **details)
             if ref is not None:
-                self.contacts[ref] = existing or contact
-            self.result.count("contacts", existing is None)
+                self.contacts[ref] = found
+            self.result.count("contacts", created)
 
     def contact_refs(self, refs, path: str, column: str = "contacts") -> list[Contact]:
         if refs is None:
@@ -373,16 +373,17 @@ class _Importer:
             .first()
         )
         created = existing is None
+        contacts = self.contact_refs(item.get("contacts"), path)
         if created:
-            app.save()
-            self.history(app, item, path)
+            application_restore(
+                application=app, history=self.history(item, path), contacts=contacts
+            )
         else:
             app = existing
+            if contacts:
+                app.contacts.add(*contacts)
         self.result.count("applications", created)
-        contacts = self.contact_refs(item.get("contacts"), path)
         interviews, touched = self.interviews(app, item, path)
-        if contacts:
-            app.contacts.add(*contacts)
         self.feedback(app, item, path)
         if created:
             self.followups(app, item, path, interviews)
@@ -407,29 +408,17 @@ class _Importer:
                 parents = [f.name for f in model._meta.fields if f.is_relation]
                 self.valid(obj, here, [*parents, "next_attempt_at", "created_at", "updated_at"])
 
-    def history(self, app: Application, item: dict, path: str) -> None:
-        rows = _list(item, "status_history", path, self.problems)
+    def history(self, item: dict, path: str) -> list[StatusChange]:
+        """The recorded timeline, checked (an empty one: application_restore starts it)."""
         changes = []
-        for j, row in enumerate(rows):
+        for j, row in enumerate(_list(item, "status_history", path, self.problems)):
             here = f"{path}.status_history[{j}]"
             change = StatusChange(
-                owner=self.user,
-                application=app,
-                **self.fields(StatusChange, row, schema.STATUS_CHANGE_FIELDS, here),
+                owner=self.user, **self.fields(StatusChange, row, schema.STATUS_CHANGE_FIELDS, here)
             )
             if self.valid(change, here, ["owner", "application"]):
                 changes.append(change)
-        if not rows:
-            # A hand-made file without history still gets the timeline's first step.
-            changes.append(
-                StatusChange(
-                    owner=self.user,
-                    application=app,
-                    status=app.status,
-                    changed_at=app.status_changed_at,
-                )
-            )
-        StatusChange.objects.bulk_create(changes)
+        return changes
 
     def interviews(self, app: Application, item: dict, path: str) -> tuple[dict, bool]:
         by_ref: dict[Any, Interview | None] = {}
@@ -450,32 +439,33 @@ class _Importer:
             found = existing.get(interview.starts_at)
             interviewers = self.contact_refs(row.get("interviewers"), here, "interviewers")
             if found is None:
-                interview.save()
+                interview_restore(
+                    interview=interview,
+                    interviewers=interviewers,
+                    checklist=self.prep_items(row, here),
+                )
                 existing[interview.starts_at] = interview
-                self.prep_items(interview, row, here)
                 touched = True
             else:
                 interview = found
-            if interviewers:
-                interview.interviewers.add(*interviewers)
-                app.contacts.add(*interviewers)
+                if interviewers:
+                    interview.interviewers.add(*interviewers)
+                    app.contacts.add(*interviewers)
             if ref is not None:
                 by_ref[ref] = interview
             self.result.count("interviews", found is None)
         return by_ref, touched
 
-    def prep_items(self, interview: Interview, row: dict, path: str) -> None:
+    def prep_items(self, row: dict, path: str) -> list[PrepItem]:
         items = []
         for k, prep in enumerate(_list(row, "prep_items", path, self.problems)):
             here = f"{path}.prep_items[{k}]"
             obj = PrepItem(
-                owner=self.user,
-                interview=interview,
-                **self.fields(PrepItem, prep, schema.PREP_ITEM_FIELDS, here),
+                owner=self.user, **self.fields(PrepItem, prep, schema.PREP_ITEM_FIELDS, here)
             )
             if self.valid(obj, here, ["owner", "interview"]):
                 items.append(obj)
-        PrepItem.objects.bulk_create(items)
+        return items
 
     def feedback(self, app: Application, item: dict, path: str) -> None:
         for j, row in enumerate(_list(item, "feedback", path, self.problems)):
@@ -521,11 +511,7 @@ class _Importer:
                 followup, here, ["owner", "application", "interview", "next_attempt_at"]
             ):
                 continue
-            followup.next_attempt_at = followup.due_at
-            try:
-                with transaction.atomic():
-                    followup.save()
-            except IntegrityError:
+            if not followup_restore(followup=followup):
                 self.problems.append(
                     Problem(here, "kind", _("A second follow-up of this kind is not allowed."))
                 )

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
 from followups import policy
-from followups.models import OPEN_STATES, Followup, Kind, State, stale_reason
+from followups.models import OPEN_STATES, Followup, Kind, SkipReason, State, stale_reason
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +285,26 @@ def followups_resync_user(*, user) -> None:
             log.warning("Follow-up resync of user %s hit a constraint; retrying singly", user.pk)
         for application_id in chunk:
             _sync_application_id(application_id, prefs)
+
+
+def followup_restore(*, followup: Followup) -> bool:
+    """Save a follow-up recorded elsewhere (an export being restored) in its recorded state.
+
+    False, and nothing saved, when the application already has the one follow-up of that kind
+    the database allows. No pass owns a restored row; a scheduled one is tried at its due time.
+    The caller then brings the application in step with followups_sync_application.
+    """
+    followup.next_attempt_at = followup.due_at
+    followup.release_claim()
+    if followup.last_error in SkipReason.values and not followup.skip_reason:
+        # Exports made before skip_reason had a column kept the code in last_error.
+        followup.skip_reason, followup.last_error = followup.last_error, ""
+    try:
+        with transaction.atomic():
+            followup.save()
+    except IntegrityError:
+        return False
+    return True
 
 
 # --- User actions --------------------------------------------------------------------------------

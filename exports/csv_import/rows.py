@@ -239,7 +239,7 @@ def import_rows(
                     name=name,
                     email=email,
                     company=str(checked.values.get("company", "")),
-                )
+                )[0]
                 for name, email in checked.contacts
             ]
             values = {"status": Status.APPLIED, **checked.values}

@@ -19,7 +19,7 @@ def application_for(owner, company="Acme Oy", position="Backend Developer", **fi
 
 def interview_for(application, starts_at, interviewers=(), **fields):
     people = [
-        contact_find_or_create(owner=application.owner, name=name, email=email, phone=phone)
+        contact_find_or_create(owner=application.owner, name=name, email=email, phone=phone)[0]
         for name, email, phone in interviewers
     ]
     return interview_create(

@@ -19,8 +19,9 @@ from applications.models import (
 )
 from drafts.models import Draft, DraftTemplate
 from exports.json_export import export_account
+from followups import policy
 from followups.models import Followup
-from tests.exports.factories import helsinki
+from tests.exports.factories import application_for, helsinki, interview_for
 from tests.exports.fixtures import fill_account
 
 MODELS = [
@@ -200,3 +201,72 @@ def test_a_hand_written_file_without_history_gets_a_first_timeline_step(bob_clie
     assert upload(bob_client, data).status_code == 302
     app = Application.objects.get(owner=bob)
     assert list(app.status_changes.values_list("status", flat=True)) == ["applied"]
+
+
+def test_an_imported_interview_gets_its_follow_ups_from_the_sync(bob_client, bob, frozen):
+    """A file with an interview but no follow-ups: the same sync as the forms schedules them."""
+    data = {
+        "schema": "seuranta-export",
+        "version": 1,
+        "applications": [
+            {
+                "company": "Kone Oyj",
+                "position": "Engineer",
+                "status": "interviewing",
+                "interviews": [{"starts_at": "2025-01-08T11:00:00Z", "duration_minutes": 60}],
+            }
+        ],
+    }
+    assert upload(bob_client, data).status_code == 302
+
+    interview = Interview.objects.get(owner=bob)
+    followups = {f.kind: f for f in Followup.objects.filter(owner=bob)}
+    prefs = policy.Preferences.from_user(bob)
+    assert followups["thank_you"].due_at == policy.thank_you_due(interview.ends_at, prefs)
+    assert followups["call"].due_at == policy.call_due(interview.ends_at, prefs)
+    assert {f.state for f in followups.values()} == {"scheduled"}
+
+
+def test_an_import_that_changes_the_call_time_moves_the_pending_calls(alice_client, alice, frozen):
+    """As when the preferences form saves a new call time: pending follow-ups reschedule."""
+    application = application_for(alice)
+    interview_for(application, helsinki(2025, 1, 7, 13, 0))
+    assert Followup.objects.get(kind="call").due_at == helsinki(2025, 1, 10, 10, 0)
+    data = {
+        "schema": "seuranta-export",
+        "version": 1,
+        "account": {"preferences": {"call_time": "14:30"}},
+    }
+
+    assert upload(alice_client, data).status_code == 302
+
+    assert Followup.objects.get(kind="call").due_at == helsinki(2025, 1, 10, 14, 30)
+
+
+def test_an_old_export_with_a_skip_code_in_last_error_restores_it_as_the_skip_reason(
+    bob_client, bob, frozen
+):
+    data = {
+        "schema": "seuranta-export",
+        "version": 1,
+        "applications": [
+            {
+                "company": "Kone Oyj",
+                "position": "Engineer",
+                "status": "rejected",
+                "status_changed_at": "2024-10-01T08:00:00Z",
+                "followups": [
+                    {
+                        "kind": "feedback",
+                        "state": "skipped",
+                        "due_at": "2024-10-02T07:00:00Z",
+                        "last_error": "stale_feedback",
+                    }
+                ],
+            }
+        ],
+    }
+    assert upload(bob_client, data).status_code == 302
+
+    followup = Followup.objects.get(owner=bob)
+    assert (followup.skip_reason, followup.last_error) == ("stale_feedback", "")
