@@ -84,3 +84,19 @@ def test_the_insights_page_works_on_a_seeded_account(client, db):
     response = client.get("/insights/")
     assert response.status_code == 200
     assert response.context["data"].total == 40
+
+
+@pytest.mark.django_db
+def test_a_demo_accounts_export_imports_back_into_a_new_account():
+    """Every row the seed writes passes the import's validation (ASCII local parts, say)."""
+    from exports.json_export import export_account
+    from exports.json_import import import_account
+
+    seed("demo@example.com", "--applications", "200", "--seed", "3")
+    data = export_account(User.objects.get(email="demo@example.com"))
+    restored = User.objects.create_user("restored@example.com", "pass-word-123")
+
+    result = import_account(user=restored, data=data)
+
+    assert result.created["applications"] == 200
+    assert result.created["contacts"] == len(data["contacts"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import random
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
@@ -124,6 +125,11 @@ PATHS = [
     (["applied", "interviewing", "offer", "accepted"], 2),
     (["applied", "withdrawn"], 2),
 ]
+
+
+def _ascii(name: str) -> str:
+    """Mäkinen → makinen: an address the email validator (and so the import) accepts."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
 @dataclass
@@ -300,13 +306,13 @@ class Command(BaseCommand):
         for story in stories:
             if story.app.status != "saved" and rng.random() < 0.6:
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-                domain = "".join(ch for ch in story.app.company.lower() if ch.isalnum())[:20]
+                domain = "".join(ch for ch in _ascii(story.app.company) if ch.isalnum())[:20]
                 story.contact = Contact(
                     owner=user,
                     name=f"{first} {last}",
                     role=rng.choice(ROLES),
                     company=story.app.company,
-                    email=f"{first.lower()}.{last.lower()}.{story.app.pk}@{domain}.example",
+                    email=f"{_ascii(first)}.{_ascii(last)}.{story.app.pk}@{domain}.example",
                     phone=f"+358 40 {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
                 )
                 contacts.append(story.contact)
