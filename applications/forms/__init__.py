@@ -6,9 +6,6 @@ id of someone else's row is a form error and never becomes a link.
 
 # One module per feature; every public name is re-exported here.
 from applications.forms._common import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
-    PHONE_RE,
     DateInput,
     DateTimeLocalInput,
     DurationInput,
@@ -17,8 +14,6 @@ from applications.forms._common import (
     SearchInput,
     form_helper,
     limit_help,
-    validate_phone,
-    validate_year,
 )
 from applications.forms.applications import (
     APPLICATION_SORTS,
@@ -41,9 +36,6 @@ from applications.forms.question_bank import BankQuestionForm
 __all__ = [
     "APPLICATION_SORTS",
     "CURRENCY_RE",
-    "EARLIEST_YEAR",
-    "LATEST_YEAR",
-    "PHONE_RE",
     "ApplicationFilterForm",
     "ApplicationForm",
     "BankQuestionForm",
@@ -64,6 +56,4 @@ __all__ = [
     "StatusForm",
     "form_helper",
     "limit_help",
-    "validate_phone",
-    "validate_year",
 ]

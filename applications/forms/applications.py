@@ -14,9 +14,9 @@ from applications.forms._common import (
     IdMultipleChoiceField,
     OwnedModelForm,
     SearchInput,
-    validate_year,
 )
 from applications.models import SHORT_MAX, Application, Contact, Status
+from core.validators import validate_year
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 

@@ -9,9 +9,9 @@ from applications.forms._common import (
     IdMultipleChoiceField,
     OwnedModelForm,
     SearchInput,
-    validate_phone,
 )
 from applications.models import SHORT_MAX, Application, Contact
+from core.validators import validate_phone
 
 
 class ContactForm(OwnedModelForm):

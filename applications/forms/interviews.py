@@ -12,8 +12,6 @@ from applications.forms._common import (
     IdMultipleChoiceField,
     OwnedModelForm,
     limit_help,
-    validate_phone,
-    validate_year,
 )
 from applications.models import (
     DURATION_MAX,
@@ -24,6 +22,7 @@ from applications.models import (
     Interview,
     PrepItem,
 )
+from core.validators import validate_phone, validate_year
 
 
 class InterviewForm(OwnedModelForm):

@@ -19,9 +19,9 @@ from applications.views._common import (
     _confirm_delete,
     _create_once,
     _form_page,
-    _owned,
-    _page,
 )
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
 from drafts.queries import drafts_for_application
 
 
@@ -82,7 +82,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     ).order_by(*APPLICATION_ORDERINGS[sort])
     context = {
         "filter_form": form,
-        "page_obj": _page(request, applications),
+        "page_obj": paginate(request, applications),
         "filtered": bool(q or status),
     }
     return render(request, "applications/application_list.html", context)
@@ -90,7 +90,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     interviews = list(
         application.interviews.prefetch_related("interviewers").order_by("starts_at", "id")
     )
@@ -145,7 +145,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_update(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     form = ApplicationForm(request.POST or None, instance=application, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.application_update(
@@ -165,7 +165,7 @@ def application_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     return _confirm_delete(
         request,
         title=_("Delete application"),
@@ -183,7 +183,7 @@ def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def application_status(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         if form.cleaned_data["status"] != application.status:

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications import services
 from applications.forms import ContactFilterForm, ContactForm
-from applications.forms._common import is_id
 from applications.models import Application, Contact
-from applications.views._common import _confirm_delete, _form_page, _owned, _page
+from applications.views._common import _confirm_delete, _form_page
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
+from core.validators import is_id
 
 
 @require_GET
@@ -31,7 +33,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     ).order_by(Lower("name"), "id")
     context = {
         "filter_form": form,
-        "page_obj": _page(request, contacts),
+        "page_obj": paginate(request, contacts),
         "filtered": bool(q),
     }
     return render(request, "applications/contact_list.html", context)
@@ -39,7 +41,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _owned(Contact, request, pk)
+    contact = get_owned_or_404(request, Contact, pk)
     context = {
         "contact": contact,
         "applications": contact.applications.order_by("-updated_at", "-id"),
@@ -77,7 +79,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _owned(Contact, request, pk)
+    contact = get_owned_or_404(request, Contact, pk)
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -93,7 +95,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _owned(Contact, request, pk)
+    contact = get_owned_or_404(request, Contact, pk)
     return _confirm_delete(
         request,
         title=_("Delete contact"),

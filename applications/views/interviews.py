@@ -25,9 +25,9 @@ from applications.views._common import (
     _confirm_delete,
     _create_once,
     _form_page,
-    _owned,
-    _page,
 )
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
 from drafts.queries import drafts_for_interview
 
 
@@ -50,7 +50,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter_form": form,
         "when": when,
-        "page_obj": _page(request, interviews),
+        "page_obj": paginate(request, interviews),
     }
     return render(request, "applications/interview_list.html", context)
 
@@ -97,7 +97,7 @@ def interview_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_interview_create(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     form = InterviewForm(
         request.POST or None, owner=request.user, initial={"application": application.pk}
     )
@@ -125,7 +125,7 @@ def _interview_page(request, interview, *, formset=None, question_form=None) -> 
 @require_http_methods(["GET", "POST"])
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The interview, and its preparation checklist, whose answers are saved here."""
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     formset = PrepItemFormSet(
         request.POST or None, queryset=interview.prep_items.all(), prefix="prep"
     )
@@ -139,7 +139,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def prep_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a question to this interview's checklist, after the others."""
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     form = PrepQuestionForm(request.POST, prefix="new")
     if not form.is_valid():
         return _interview_page(request, interview, question_form=form)
@@ -157,7 +157,7 @@ def prep_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a question (and its answer) off one interview's checklist; the bank keeps it."""
-    item = _owned(PrepItem, request, pk, PrepItem.objects.select_related("interview"))
+    item = get_owned_or_404(request, PrepItem.objects.select_related("interview"), pk)
     interview = item.interview
     # The Remove button posts the checklist's own form: keep the answers typed on the page.
     answers = PrepItemFormSet(request.POST, queryset=interview.prep_items.all(), prefix="prep")
@@ -170,7 +170,7 @@ def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def interview_update(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     form = InterviewForm(request.POST or None, instance=interview, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.interview_edit(interview=interview, **form.service_fields())
@@ -186,7 +186,7 @@ def interview_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     services.interview_cancel(interview=interview)
     messages.success(request, _("The interview was marked as cancelled."))
     return redirect(interview)
@@ -194,7 +194,7 @@ def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def interview_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     application = interview.application
     return _confirm_delete(
         request,
