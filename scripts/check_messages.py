@@ -50,6 +50,7 @@ SOURCE_DIRS = (
     "exports",
     "insights",
     "config",
+    "core",
     "templates",
 )
 SOURCE_SUFFIXES = (".py", ".html", ".txt")

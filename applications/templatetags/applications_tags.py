@@ -64,6 +64,15 @@ def status_badge(application) -> str:
     return format_html('<span class="badge {}">{}</span>', css, application.get_status_display())
 
 
+@register.simple_tag
+def by_time(*parts: list[dict]) -> list[dict]:
+    """`{% by_time entries other_entries as timeline %}`: entries of several apps, by time.
+
+    Each entry has `at`. The sort is stable: at the same moment the parts keep their order.
+    """
+    return sorted((entry for part in parts for entry in part), key=lambda entry: entry["at"])
+
+
 @register.filter(expects_localtime=True)
 def iso(value) -> str:
     """`{{ when|iso }}`: what `|date:"c"` writes (and `|date:"Y-m-d"` for a date), for <time>.

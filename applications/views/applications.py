@@ -22,29 +22,6 @@ from applications.views._common import (
 )
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
-from drafts.queries import drafts_for_application
-
-
-def _followups_for(application: Application) -> list:
-    try:
-        from followups.queries import followups_for_application
-    except ImportError:
-        return []
-    return followups_for_application(application)
-
-
-def _followup_events(followups: list) -> list[dict]:
-    """Timeline entries of what happened to each follow-up: its reminder sent, then its end."""
-    events = []
-    for followup in followups:
-        if followup.notified_at:
-            events.append({"at": followup.notified_at, "followup": followup, "event": "sent"})
-        if followup.completed_at and not followup.is_open:
-            events.append(
-                {"at": followup.completed_at, "followup": followup, "event": followup.state}
-            )
-    return events
-
 
 STATUS_ORDER = Case(
     *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
@@ -95,11 +72,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         application.interviews.prefetch_related("interviewers").order_by("starts_at", "id")
     )
     changes = list(application.status_changes.order_by("changed_at", "id"))
-    followups = _followups_for(application)
+    # The application's own steps; the template sorts in those of its follow-ups, which that
+    # app draws itself (followups_tags).
     timeline = sorted(
         [{"at": change.changed_at, "change": change} for change in changes]
-        + [{"at": interview.starts_at, "interview": interview} for interview in interviews]
-        + _followup_events(followups),
+        + [{"at": interview.starts_at, "interview": interview} for interview in interviews],
         key=lambda entry: entry["at"],
     )
     context = {
@@ -109,8 +86,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback_entries": application.feedback_entries.all(),
         "timeline": timeline,
         "status_form": StatusForm(initial={"status": application.status}),
-        "followups": followups,
-        "drafts": drafts_for_application(application),
     }
     return render(request, "applications/application_detail.html", context)
 

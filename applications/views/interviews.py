@@ -28,7 +28,6 @@ from applications.views._common import (
 )
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
-from drafts.queries import drafts_for_interview
 
 
 @require_GET
@@ -117,7 +116,6 @@ def _interview_page(request, interview, *, formset=None, question_form=None) -> 
         "formset": formset or PrepItemFormSet(queryset=interview.prep_items.all(), prefix="prep"),
         "question_form": question_form or PrepQuestionForm(prefix="new"),
         "prep_helper": form_helper(),
-        "drafts": drafts_for_interview(interview),
     }
     return render(request, "applications/interview_detail.html", context)
 
