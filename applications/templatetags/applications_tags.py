@@ -1,4 +1,4 @@
-"""Template filters for application pages: salaries and status badges."""
+"""Template tags for application pages: salaries, status badges and the timeline."""
 
 from decimal import Decimal
 
@@ -71,15 +71,3 @@ def by_time(*parts: list[dict]) -> list[dict]:
     Each entry has `at`. The sort is stable: at the same moment the parts keep their order.
     """
     return sorted((entry for part in parts for entry in part), key=lambda entry: entry["at"])
-
-
-@register.filter(expects_localtime=True)
-def iso(value) -> str:
-    """`{{ when|iso }}`: what `|date:"c"` writes (and `|date:"Y-m-d"` for a date), for <time>.
-
-    Django's date filter parses its format string and dispatches per character; pages write
-    one of these per row, at three times the cost of isoformat().
-    """
-    if value in (None, ""):
-        return ""
-    return value.isoformat()
