@@ -9,23 +9,19 @@ from applications.forms._common import (
     DateInput,
     DateTimeLocalInput,
     DurationInput,
-    FilterForm,
     OwnedModelForm,
     SearchInput,
     form_helper,
     limit_help,
 )
 from applications.forms.applications import (
-    APPLICATION_SORTS,
     CURRENCY_RE,
-    ApplicationFilterForm,
     ApplicationForm,
     StatusForm,
 )
-from applications.forms.contacts import ContactFilterForm, ContactForm
+from applications.forms.contacts import ContactForm
 from applications.forms.feedback import FeedbackForm
 from applications.forms.interviews import (
-    InterviewFilterForm,
     InterviewForm,
     PrepItemForm,
     PrepItemFormSet,
@@ -34,19 +30,14 @@ from applications.forms.interviews import (
 from applications.forms.question_bank import BankQuestionForm
 
 __all__ = [
-    "APPLICATION_SORTS",
     "CURRENCY_RE",
-    "ApplicationFilterForm",
     "ApplicationForm",
     "BankQuestionForm",
-    "ContactFilterForm",
     "ContactForm",
     "DateInput",
     "DateTimeLocalInput",
     "DurationInput",
     "FeedbackForm",
-    "FilterForm",
-    "InterviewFilterForm",
     "InterviewForm",
     "OwnedModelForm",
     "PrepItemForm",

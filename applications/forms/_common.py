@@ -128,13 +128,5 @@ class OwnedModelForm(forms.ModelForm):
         return None
 
 
-class FilterForm(forms.Form):
-    """A GET form of list filters: a refused value falls back to the default, never an error."""
-
-    def value(self, name: str, default: str = "") -> str:
-        self.is_valid()
-        return self.cleaned_data.get(name) or default
-
-
 class SearchInput(forms.TextInput):
     input_type = "search"

@@ -3,18 +3,16 @@
 import functools
 
 from django.contrib import messages
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import services
-from applications.forms import ApplicationFilterForm, ApplicationForm, StatusForm
-from applications.models import Application, Interview, Status
+from applications import queries, services
+from applications.filters import ApplicationFilter
+from applications.forms import ApplicationForm, StatusForm
+from applications.models import Application
 from applications.views._common import (
     _confirm_delete,
     _create_once,
@@ -23,44 +21,16 @@ from applications.views._common import (
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
 
-STATUS_ORDER = Case(
-    *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
-    output_field=IntegerField(),
-)
-APPLICATION_ORDERINGS = {
-    "updated": ["-updated_at", "-id"],
-    "company": [Lower("company"), Lower("position"), "id"],
-    "applied": [F("applied_on").desc(nulls_last=True), "-id"],
-    "status": [STATUS_ORDER, "-updated_at", "-id"],
-}
-
 
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    form = ApplicationFilterForm(request.GET)
-    q, status = form.value("q").strip(), form.value("status")
-    sort = form.value("sort", "updated")
-    applications = Application.objects.owned_by(request.user)
-    if q:
-        applications = applications.filter(Q(company__icontains=q) | Q(position__icontains=q))
-    if status:
-        applications = applications.filter(status=status)
-    # Subqueries in the same query, so a page costs the same whatever it shows. Not a join
-    # with COUNT/MIN: grouping made PostgreSQL aggregate every application of the account
-    # before the LIMIT, and the paginator's count ran the same join; a subquery in the SELECT
-    # list runs for the 25 rows shown only, and count() leaves it out.
-    live = Interview.objects.filter(application=OuterRef("pk"), cancelled=False).order_by()
-    coming = live.filter(starts_at__gte=timezone.now()).order_by("starts_at")
-    applications = applications.annotate(
-        interview_count=Coalesce(
-            Subquery(live.values("application").annotate(n=Count("*")).values("n")), 0
-        ),
-        next_interview_at=Subquery(coming.values("starts_at")[:1]),
-    ).order_by(*APPLICATION_ORDERINGS[sort])
+    filters = ApplicationFilter(
+        request.GET, queryset=queries.application_list_queryset(request.user)
+    )
     context = {
-        "filter_form": form,
-        "page_obj": paginate(request, applications),
-        "filtered": bool(q or status),
+        "filter_form": filters.form,
+        "page_obj": paginate(request, filters.qs),
+        "filtered": filters.filtered,
     }
     return render(request, "applications/application_list.html", context)
 

@@ -1,16 +1,15 @@
 """Contacts: the list, a detail page, create, edit and delete."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications import services
-from applications.forms import ContactFilterForm, ContactForm
+from applications import queries, services
+from applications.filters import ContactFilter
+from applications.forms import ContactForm
 from applications.models import Application, Contact
 from applications.views._common import _confirm_delete, _form_page
 from core.lookups import get_owned_or_404
@@ -20,21 +19,11 @@ from core.validators import is_id
 
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    form = ContactFilterForm(request.GET)
-    q = form.value("q").strip()
-    contacts = Contact.objects.owned_by(request.user)
-    if q:
-        contacts = contacts.filter(
-            Q(name__icontains=q) | Q(company__icontains=q) | Q(email__icontains=q)
-        )
-    contacts = contacts.annotate(
-        application_count=Count("applications", distinct=True),
-        interview_count=Count("interviews", distinct=True),
-    ).order_by(Lower("name"), "id")
+    filters = ContactFilter(request.GET, queryset=queries.contact_list_queryset(request.user))
     context = {
-        "filter_form": form,
-        "page_obj": paginate(request, contacts),
-        "filtered": bool(q),
+        "filter_form": filters.form,
+        "page_obj": paginate(request, filters.qs),
+        "filtered": filters.filtered,
     }
     return render(request, "applications/contact_list.html", context)
 

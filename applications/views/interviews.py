@@ -8,13 +8,12 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import services
+from applications import queries, services
+from applications.filters import InterviewFilter
 from applications.forms import (
-    InterviewFilterForm,
     InterviewForm,
     PrepItemFormSet,
     PrepQuestionForm,
@@ -32,24 +31,11 @@ from core.pagination import paginate
 
 @require_GET
 def interview_list(request: HttpRequest) -> HttpResponse:
-    form = InterviewFilterForm(request.GET)
-    when = form.value("when", "upcoming")
-    interviews = (
-        Interview.objects.owned_by(request.user)
-        .select_related("application")
-        .prefetch_related("interviewers")
-    )
-    now = timezone.now()
-    if when == "upcoming":
-        interviews = interviews.filter(starts_at__gte=now).order_by("starts_at", "id")
-    elif when == "past":
-        interviews = interviews.filter(starts_at__lt=now).order_by("-starts_at", "-id")
-    else:
-        interviews = interviews.order_by("-starts_at", "-id")
+    filters = InterviewFilter(request.GET, queryset=queries.interview_list_queryset(request.user))
     context = {
-        "filter_form": form,
-        "when": when,
-        "page_obj": paginate(request, interviews),
+        "filter_form": filters.form,
+        "when": filters.when_value,
+        "page_obj": paginate(request, filters.qs),
     }
     return render(request, "applications/interview_list.html", context)
 
