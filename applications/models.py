@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 NOTES_MAX = 10_000
@@ -15,26 +14,6 @@ SHORT_MAX = 200
 class OwnedQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
-
-
-def choice_display(field_name: str):
-    """A get_<field>_display() method for a model body: the same label, looked up in a dict.
-
-    Django's own rebuilds a dict of every choice on each call (make_hashable over the whole
-    list); lists and timelines call it a few times a row, and on the dashboard that was a tenth
-    of the render. The dict is made once, from the field's own choices, on first use.
-    """
-    labels = None
-
-    def get_display(self) -> str:
-        nonlocal labels
-        if labels is None:
-            labels = dict(self._meta.get_field(field_name).flatchoices)
-        value = getattr(self, field_name)
-        return force_str(labels.get(value, value), strings_only=True)
-
-    get_display.__name__ = f"get_{field_name}_display"
-    return get_display
 
 
 class Status(models.TextChoices):
@@ -189,8 +168,6 @@ class Application(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("applications:application_detail", args=[self.pk])
 
-    get_status_display = choice_display("status")
-
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
@@ -225,9 +202,6 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.status} @ {self.changed_at:%Y-%m-%d %H:%M}"
-
-    get_status_display = choice_display("status")
-    get_previous_status_display = choice_display("previous_status")
 
 
 class InterviewKind(models.TextChoices):
@@ -311,9 +285,6 @@ class Interview(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("applications:interview_detail", args=[self.pk])
-
-    get_kind_display = choice_display("kind")
-    get_outcome_display = choice_display("outcome")
 
     @property
     def ends_at(self) -> datetime.datetime:

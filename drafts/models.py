@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import OwnedQuerySet, choice_display
+from applications.models import OwnedQuerySet
 
 SUBJECT_MAX = 200
 BODY_MAX = 5000
@@ -72,9 +72,6 @@ class Draft(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("drafts:detail", args=[self.pk])
-
-    get_kind_display = choice_display("kind")
-    get_language_display = choice_display("language")
 
 
 class DraftTemplate(models.Model):

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications.forms._common import is_id
 from applications.models import Application, Interview
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
+from core.validators import is_id
 from drafts import export, queries, rendering, services
 from drafts.forms import (
     DraftForm,
@@ -31,14 +32,8 @@ from drafts.models import Draft, DraftTemplate, Kind, Language
 from followups.models import Followup
 
 PAGE_SIZE = 50
-
-
-def _get_draft_for_user(request: HttpRequest, pk: int) -> Draft:
-    """The draft with this id if it belongs to the logged-in user; 404 for anyone else."""
-    queryset = Draft.objects.owned_by(request.user).select_related(
-        "owner", "application", "interview", "followup"
-    )
-    return get_object_or_404(queryset, pk=pk)
+# What a draft's pages show of it, in the query that fetches it.
+DRAFT_RELATIONS = ("owner", "application", "interview", "followup")
 
 
 def _language(request: HttpRequest) -> str:
@@ -62,7 +57,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     form = KindFilterForm(request.GET)
     kind = form.selected_kind()
     queryset = queries.draft_list_queryset(request.user, kind=kind)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, PAGE_SIZE)
     rows = [
         (draft, bool(rendering.missing_placeholders(draft.subject + draft.body, draft.language)))
         for draft in page.object_list
@@ -158,7 +153,7 @@ def _draft_form(draft: Draft, data=None) -> DraftForm:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
     form = _draft_form(draft, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.draft_update(draft=draft, **form.cleaned_data)
@@ -175,7 +170,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
     regenerate_form = RegenerateForm(request.POST, edited=draft.edited)
     if not regenerate_form.is_valid():
         return render(
@@ -195,7 +190,7 @@ def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
     if request.method == "POST":
         draft.delete()
         messages.success(request, _("Draft deleted."))
@@ -206,21 +201,21 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def draft_print(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
     return render(request, "drafts/draft_print.html", {"draft": draft})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def export_eml(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
     return _download(export.eml_bytes(draft), f"{export.file_stem(draft)}.eml", "message/rfc822")
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def export_txt(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
     return _download(
         export.txt_bytes(draft), f"{export.file_stem(draft)}.txt", "text/plain; charset=utf-8"
     )
@@ -255,9 +250,8 @@ def draft_new(request: HttpRequest) -> HttpResponse:
             raise Http404("No such application or interview.")
         interview_id = form.cleaned_data.get("interview")
         if interview_id:
-            interview = get_object_or_404(
-                Interview.objects.owned_by(request.user).select_related("application"),
-                pk=interview_id,
+            interview = get_owned_or_404(
+                request, Interview.objects.select_related("application"), interview_id
             )
             application = interview.application
         else:
@@ -286,15 +280,12 @@ def draft_generate(request: HttpRequest) -> HttpResponse:
         return redirect("drafts:list")
     interview = None
     if form.cleaned_data["interview"]:
-        interview = get_object_or_404(
-            Interview.objects.owned_by(request.user).select_related("application"),
-            pk=form.cleaned_data["interview"],
+        interview = get_owned_or_404(
+            request, Interview.objects.select_related("application"), form.cleaned_data["interview"]
         )
         application = interview.application
     else:
-        application = get_object_or_404(
-            Application.objects.owned_by(request.user), pk=form.cleaned_data["application"]
-        )
+        application = get_owned_or_404(request, Application, form.cleaned_data["application"])
     return _generate(
         request,
         kind=form.cleaned_data["kind"],
@@ -312,9 +303,8 @@ def draft_for_followup(request: HttpRequest, followup_id: int) -> HttpResponse:
     A GET that may write one row: the link has to work from an email client, and opening it twice
     finds the same draft. Mail scanners have no session, so they only reach the log-in page.
     """
-    followup = get_object_or_404(
-        Followup.objects.owned_by(request.user).select_related("application", "interview"),
-        pk=followup_id,
+    followup = get_owned_or_404(
+        request, Followup.objects.select_related("application", "interview"), followup_id
     )
     return _generate(
         request,

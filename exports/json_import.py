@@ -34,7 +34,6 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import country_choices
 from accounts.services import user_preferences_update
-from applications.forms._common import validate_year
 from applications.models import (
     Application,
     BankQuestion,
@@ -49,6 +48,7 @@ from applications.services import (
     contact_find_or_create,
     interview_restore,
 )
+from core.validators import validate_year
 from drafts.models import Draft, DraftTemplate
 from exports import json_export as schema
 from exports.problems import ImportRefused, Problem, problems_from

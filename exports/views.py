@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,6 +27,7 @@ from django.views.decorators.http import (
 )
 
 from applications.models import Interview
+from core.lookups import get_owned_or_404
 from exports import calendar, csv_export, csv_import, json_export, json_import
 from exports.forms import CsvUploadForm, JsonUploadForm, MappingForm
 from exports.models import CalendarFeed, new_feed_token
@@ -36,16 +37,6 @@ SESSION_UPLOAD = "exports_csv_upload"
 SESSION_MAPPING = "exports_csv_mapping"
 PREVIEW_ROWS = 10
 ICS_TYPE = "text/calendar; charset=utf-8"
-
-
-def _get_interview_for_user(request: HttpRequest, pk: int) -> Interview:
-    """The interview with this id if it belongs to the logged-in user; 404 for anyone else."""
-    queryset = (
-        Interview.objects.owned_by(request.user)
-        .select_related("application")
-        .prefetch_related("interviewers")
-    )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def _stamp() -> str:
@@ -72,7 +63,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _get_interview_for_user(request, pk)
+    interview = get_owned_or_404(
+        request,
+        Interview.objects.select_related("application").prefetch_related("interviewers"),
+        pk,
+    )
     body = calendar.interview_ics(interview, request.user)
     name = slugify(f"{interview.application.company} {interview.starts_at:%Y-%m-%d}") or "interview"
     return _attachment(HttpResponse(body, content_type=ICS_TYPE), f"interview-{name}.ics")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import OwnedQuerySet, choice_display
+from applications.models import OwnedQuerySet
 from followups import policy
 
 
@@ -154,9 +154,6 @@ class Followup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("followups:followup_detail", args=[self.pk])
-
-    get_kind_display = choice_display("kind")
-    get_state_display = choice_display("state")
 
     @property
     def is_open(self) -> bool:

@@ -11,27 +11,22 @@ from contextlib import ExitStack
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
 from followups import links, queries, services
 from followups.forms import FollowupFilterForm
 from followups.models import Followup
 
 PAGE_SIZE = 25
 SNOOZE_DAYS = 1
-
-
-def _get_followup_for_user(request: HttpRequest, pk: int) -> Followup:
-    """The follow-up with this id if it belongs to the logged-in user; 404 for anyone else."""
-    queryset = Followup.objects.owned_by(request.user).select_related("application", "interview")
-    return get_object_or_404(queryset, pk=pk)
 
 
 def _short_datetime(value) -> str:
@@ -51,7 +46,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     queryset = queries.followup_list_queryset(
         request.user, now, states=form.selected_states(), kind=form.selected_kind()
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, PAGE_SIZE)
     followups = queries.mark_overdue(page.object_list, request.user, now)
     return render(
         request,
@@ -62,7 +57,9 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    followup = _get_followup_for_user(request, pk)
+    followup = get_owned_or_404(
+        request, Followup.objects.select_related("application", "interview"), pk
+    )
     queries.mark_overdue([followup], request.user, timezone.now())
     return render(request, "followups/followup_detail.html", {"followup": followup})
 
@@ -78,7 +75,9 @@ def _redirect_back(request: HttpRequest, followup: Followup) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[Followup], str]) -> HttpResponse:
-    followup = _get_followup_for_user(request, pk)
+    followup = get_owned_or_404(
+        request, Followup.objects.select_related("application", "interview"), pk
+    )
     if not followup.is_open:
         messages.info(
             request,

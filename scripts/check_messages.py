@@ -19,7 +19,7 @@ To bring the catalogue up to date after adding or changing strings:
     # translate the new and fuzzy entries in locale/fi/LC_MESSAGES/django.po, then
     .venv/bin/python manage.py compilemessages --locale fi --ignore '.venv/*'
 
-No third-party dependency: the PO parser below covers what makemessages writes.
+PO files are read with polib (a dev dependency).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = "fi"
@@ -50,6 +52,7 @@ SOURCE_DIRS = (
     "exports",
     "insights",
     "config",
+    "core",
     "templates",
 )
 SOURCE_SUFFIXES = (".py", ".html", ".txt")
@@ -110,87 +113,37 @@ class Entry:
         return f"{self.where()}: {ctxt}{text!r}"
 
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b"}
-_ESCAPE_RE = re.compile(r"\\(.)")
-_KEYWORD_RE = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")\s*$")
-
-
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
-        raise ValueError(f"not a quoted string: {text}")
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), text[1:-1])
-
-
 def parse_po(path: Path | str) -> list[Entry]:
     """The entries of a PO file, the header (msgid "") included, obsolete (#~) ones marked."""
     return parse_po_text(Path(path).read_text(encoding="utf-8"), str(path))
 
 
 def parse_po_text(text: str, path: str = "<po>") -> list[Entry]:
-    entries: list[Entry] = []
-    entry: Entry | None = None
-    target: tuple[str, int] | None = None  # the field that continuation lines extend
+    """polib reads the file (escapes, continuation lines, plurals, contexts, obsolete entries);
+    this keeps what the checks compare."""
+    try:
+        po = polib.pofile(text, wrapwidth=0)
+    except OSError as error:
+        raise ValueError(f"{path}: cannot parse: {error}") from error
+    header = Entry(msgstr={0: po.metadata_as_entry().msgstr}, line=1)
+    return [header, *(_entry(e) for e in po)]
 
-    def finish():
-        nonlocal entry, target
-        if entry is not None and (entry.msgstr or entry.msgid):
-            entries.append(entry)
-        entry, target = None, None
 
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        obsolete = line.startswith("#~")
-        if obsolete:
-            line = line[2:].strip()
-            if line.startswith("|"):  # previous msgid of an obsolete entry
-                continue
-        if not line:
-            finish()
-            continue
-        if line.startswith("#") and not obsolete:
-            if target is not None and target[0] == "msgstr":  # a comment starts the next entry
-                finish()
-            if entry is None:
-                entry = Entry(line=number)
-            if line.startswith("#,"):
-                entry.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
-            elif line.startswith("#:"):
-                entry.references.extend(line[2:].split())
-            continue
-        match = _KEYWORD_RE.match(line)
-        if match:
-            keyword, index, value = match.group(1), match.group(2), _unquote(match.group(3))
-            if keyword in ("msgctxt", "msgid") and target is not None and target[0] == "msgstr":
-                finish()  # entries not separated by a blank line
-            if entry is None:
-                entry = Entry(line=number)
-            entry.obsolete = entry.obsolete or obsolete
-            if keyword == "msgctxt":
-                entry.msgctxt, target = value, ("msgctxt", 0)
-            elif keyword == "msgid":
-                entry.msgid, target = value, ("msgid", 0)
-            elif keyword == "msgid_plural":
-                entry.msgid_plural, target = value, ("msgid_plural", 0)
-            else:
-                slot = int(index) if index is not None else 0
-                entry.msgstr[slot], target = value, ("msgstr", slot)
-            continue
-        if line.startswith('"') and entry is not None and target is not None:
-            value = _unquote(line)
-            name, slot = target
-            if name == "msgstr":
-                entry.msgstr[slot] += value
-            elif name == "msgid_plural":
-                entry.msgid_plural = (entry.msgid_plural or "") + value
-            elif name == "msgctxt":
-                entry.msgctxt = (entry.msgctxt or "") + value
-            else:
-                entry.msgid += value
-            continue
-        raise ValueError(f"{path}:{number}: cannot parse {raw!r}")
-    finish()
-    return entries
+def _entry(e: polib.POEntry) -> Entry:
+    if e.msgid_plural:
+        msgstr = {int(slot): text for slot, text in e.msgstr_plural.items()}
+    else:
+        msgstr = {0: e.msgstr}
+    return Entry(
+        msgid=e.msgid,
+        msgid_plural=e.msgid_plural or None,
+        msgctxt=e.msgctxt,
+        msgstr=msgstr,
+        flags=set(e.flags),
+        references=[f"{name}:{line}" if line else name for name, line in e.occurrences],
+        obsolete=e.obsolete,
+        line=e.linenum,
+    )
 
 
 def live(entries: list[Entry]) -> list[Entry]:

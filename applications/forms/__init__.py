@@ -6,31 +6,22 @@ id of someone else's row is a form error and never becomes a link.
 
 # One module per feature; every public name is re-exported here.
 from applications.forms._common import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
-    PHONE_RE,
     DateInput,
     DateTimeLocalInput,
     DurationInput,
-    FilterForm,
     OwnedModelForm,
     SearchInput,
     form_helper,
     limit_help,
-    validate_phone,
-    validate_year,
 )
 from applications.forms.applications import (
-    APPLICATION_SORTS,
     CURRENCY_RE,
-    ApplicationFilterForm,
     ApplicationForm,
     StatusForm,
 )
-from applications.forms.contacts import ContactFilterForm, ContactForm
+from applications.forms.contacts import ContactForm
 from applications.forms.feedback import FeedbackForm
 from applications.forms.interviews import (
-    InterviewFilterForm,
     InterviewForm,
     PrepItemForm,
     PrepItemFormSet,
@@ -39,22 +30,14 @@ from applications.forms.interviews import (
 from applications.forms.question_bank import BankQuestionForm
 
 __all__ = [
-    "APPLICATION_SORTS",
     "CURRENCY_RE",
-    "EARLIEST_YEAR",
-    "LATEST_YEAR",
-    "PHONE_RE",
-    "ApplicationFilterForm",
     "ApplicationForm",
     "BankQuestionForm",
-    "ContactFilterForm",
     "ContactForm",
     "DateInput",
     "DateTimeLocalInput",
     "DurationInput",
     "FeedbackForm",
-    "FilterForm",
-    "InterviewFilterForm",
     "InterviewForm",
     "OwnedModelForm",
     "PrepItemForm",
@@ -64,6 +47,4 @@ __all__ = [
     "StatusForm",
     "form_helper",
     "limit_help",
-    "validate_phone",
-    "validate_year",
 ]

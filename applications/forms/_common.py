@@ -1,8 +1,6 @@
 """What the forms share: the crispy helper, validators, input widgets and the base forms."""
 
 import copy
-import datetime
-import re
 import uuid
 
 from crispy_forms.helper import FormHelper
@@ -11,14 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applications.models import DURATION_CHOICES, DURATION_MAX, DURATION_MIN
-
-PHONE_RE = re.compile(r"^[0-9+()./\- ]+$")
-# Dates outside these years are typing mistakes, and some of them cannot be stored as UTC.
-EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
+from core.validators import is_id
 
 
 def _limit_text(limit: int) -> str:
@@ -41,33 +35,6 @@ def form_helper(layout: Layout | None = None) -> FormHelper:
     if layout is not None:
         helper.layout = layout
     return helper
-
-
-def validate_phone(value: str) -> None:
-    if value and not PHONE_RE.match(value):
-        raise ValidationError(
-            _("Enter a phone number using digits, spaces and + ( ) - . / only."), code="phone"
-        )
-
-
-def validate_year(value: datetime.date | datetime.datetime | None) -> None:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValidationError(
-            _("Enter a date between the years %(first)s and %(last)s."),
-            code="year",
-            params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
-        )
-
-
-# The largest id a database column holds (a signed 64-bit integer): a larger number in a request
-# must be refused before it reaches a query, where SQLite raises OverflowError.
-MAX_ID = 2**63 - 1
-
-
-def is_id(value) -> bool:
-    """Whether a request value is a database id: ASCII digits only, from 1 to MAX_ID."""
-    text = str(value)
-    return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -154,14 +121,6 @@ class OwnedModelForm(forms.ModelForm):
 
     def get_layout(self) -> Layout | None:
         return None
-
-
-class FilterForm(forms.Form):
-    """A GET form of list filters: a refused value falls back to the default, never an error."""
-
-    def value(self, name: str, default: str = "") -> str:
-        self.is_valid()
-        return self.cleaned_data.get(name) or default
 
 
 class SearchInput(forms.TextInput):

@@ -10,13 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms._common import (
     DateInput,
-    FilterForm,
     IdMultipleChoiceField,
     OwnedModelForm,
-    SearchInput,
-    validate_year,
 )
-from applications.models import SHORT_MAX, Application, Contact, Status
+from applications.models import Application, Contact, Status
+from core.validators import validate_year
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -156,29 +154,3 @@ def _clean_currency(value: str) -> str:
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-
-
-# Sorting of the application list: a whitelist, so the query string never names a column.
-APPLICATION_SORTS = {
-    "updated": _("Last updated"),
-    "company": _("Company"),
-    "applied": _("Date applied"),
-    "status": _("Status"),
-}
-
-
-class ApplicationFilterForm(FilterForm):
-    q = forms.CharField(
-        label=_("Search"),
-        max_length=SHORT_MAX,
-        required=False,
-        widget=SearchInput(attrs={"placeholder": _("Company or position")}),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All statuses")), *Status.choices],
-        required=False,
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"), choices=list(APPLICATION_SORTS.items()), required=False
-    )

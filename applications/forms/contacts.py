@@ -5,13 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms._common import (
-    FilterForm,
     IdMultipleChoiceField,
     OwnedModelForm,
-    SearchInput,
-    validate_phone,
 )
-from applications.models import SHORT_MAX, Application, Contact
+from applications.models import Application, Contact
+from core.validators import validate_phone
 
 
 class ContactForm(OwnedModelForm):
@@ -69,12 +67,3 @@ class ContactForm(OwnedModelForm):
         if "applications" in self.fields:
             contact.applications.set(self.cleaned_data["applications"])
         return contact
-
-
-class ContactFilterForm(FilterForm):
-    q = forms.CharField(
-        label=_("Search"),
-        max_length=SHORT_MAX,
-        required=False,
-        widget=SearchInput(attrs={"placeholder": _("Name, company or email")}),
-    )

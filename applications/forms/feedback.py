@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms._common import DateInput, OwnedModelForm, validate_year
+from applications.forms._common import DateInput, OwnedModelForm
 from applications.models import FeedbackEntry
+from core.validators import validate_year
 
 
 class FeedbackForm(OwnedModelForm):

@@ -8,12 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from applications.forms._common import (
     DateTimeLocalInput,
     DurationInput,
-    FilterForm,
     IdMultipleChoiceField,
     OwnedModelForm,
     limit_help,
-    validate_phone,
-    validate_year,
 )
 from applications.models import (
     DURATION_MAX,
@@ -24,6 +21,7 @@ from applications.models import (
     Interview,
     PrepItem,
 )
+from core.validators import validate_phone, validate_year
 
 
 class InterviewForm(OwnedModelForm):
@@ -221,11 +219,3 @@ class PrepQuestionForm(forms.ModelForm):
 
 # edit_only: a tampered management form can change answers but never create rows.
 PrepItemFormSet = modelformset_factory(PrepItem, form=PrepItemForm, extra=0, edit_only=True)
-
-
-class InterviewFilterForm(FilterForm):
-    when = forms.ChoiceField(
-        label=_("Show"),
-        choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
-        required=False,
-    )

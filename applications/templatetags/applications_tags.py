@@ -1,4 +1,4 @@
-"""Template filters for application pages: salaries and status badges."""
+"""Template tags for application pages: salaries, status badges and the timeline."""
 
 from decimal import Decimal
 
@@ -64,13 +64,10 @@ def status_badge(application) -> str:
     return format_html('<span class="badge {}">{}</span>', css, application.get_status_display())
 
 
-@register.filter(expects_localtime=True)
-def iso(value) -> str:
-    """`{{ when|iso }}`: what `|date:"c"` writes (and `|date:"Y-m-d"` for a date), for <time>.
+@register.simple_tag
+def by_time(*parts: list[dict]) -> list[dict]:
+    """`{% by_time entries other_entries as timeline %}`: entries of several apps, by time.
 
-    Django's date filter parses its format string and dispatches per character; pages write
-    one of these per row, at three times the cost of isoformat().
+    Each entry has `at`. The sort is stable: at the same moment the parts keep their order.
     """
-    if value in (None, ""):
-        return ""
-    return value.isoformat()
+    return sorted((entry for part in parts for entry in part), key=lambda entry: entry["at"])

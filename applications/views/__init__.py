@@ -1,7 +1,8 @@
 """Pages for applications, interviews, contacts, the feedback log and the question bank.
 
-Every object is fetched through `_owned`, so another user's id is a 404. Writes that touch the
-status or an interview go through applications.services; the views only validate and redirect.
+Every object is fetched through core.lookups.get_owned_or_404, so another user's id is a 404.
+Writes that touch the status or an interview go through applications.services; the views only
+validate and redirect.
 """
 
 # One module per feature; the names applications/urls.py uses are re-exported here.

@@ -1,21 +1,14 @@
-"""What every page module shares: the owner-filtered lookup, pagination, form and delete pages."""
+"""What the page modules of applications share: create once, the form and delete pages.
+
+The owner-filtered look-up and pagination are core.lookups and core.pagination.
+"""
 
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-
-PER_PAGE = 25
-
-
-def _owned(model, request: HttpRequest, pk: int, queryset: QuerySet | None = None):
-    """The user's row with this id, or 404: the one way views look objects up."""
-    queryset = queryset if queryset is not None else model.objects.all()
-    return get_object_or_404(queryset.filter(owner=request.user), pk=pk)
+from django.shortcuts import redirect, render
 
 
 def _created_by(model, request: HttpRequest, form):
@@ -46,11 +39,6 @@ def _create_once(model, request: HttpRequest, form, create: Callable):
         if existing is None:
             raise
         return existing, False
-
-
-def _page(request: HttpRequest, queryset) -> Page:
-    # get_page turns "abc", "-1" and huge numbers into the first or last page instead of an error.
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, **extra) -> HttpResponse:

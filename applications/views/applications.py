@@ -3,103 +3,50 @@
 import functools
 
 from django.contrib import messages
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import services
-from applications.forms import ApplicationFilterForm, ApplicationForm, StatusForm
-from applications.models import Application, Interview, Status
+from applications import queries, services
+from applications.filters import ApplicationFilter
+from applications.forms import ApplicationForm, StatusForm
+from applications.models import Application
 from applications.views._common import (
     _confirm_delete,
     _create_once,
     _form_page,
-    _owned,
-    _page,
 )
-from drafts.queries import drafts_for_application
-
-
-def _followups_for(application: Application) -> list:
-    try:
-        from followups.queries import followups_for_application
-    except ImportError:
-        return []
-    return followups_for_application(application)
-
-
-def _followup_events(followups: list) -> list[dict]:
-    """Timeline entries of what happened to each follow-up: its reminder sent, then its end."""
-    events = []
-    for followup in followups:
-        if followup.notified_at:
-            events.append({"at": followup.notified_at, "followup": followup, "event": "sent"})
-        if followup.completed_at and not followup.is_open:
-            events.append(
-                {"at": followup.completed_at, "followup": followup, "event": followup.state}
-            )
-    return events
-
-
-STATUS_ORDER = Case(
-    *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
-    output_field=IntegerField(),
-)
-APPLICATION_ORDERINGS = {
-    "updated": ["-updated_at", "-id"],
-    "company": [Lower("company"), Lower("position"), "id"],
-    "applied": [F("applied_on").desc(nulls_last=True), "-id"],
-    "status": [STATUS_ORDER, "-updated_at", "-id"],
-}
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
 
 
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    form = ApplicationFilterForm(request.GET)
-    q, status = form.value("q").strip(), form.value("status")
-    sort = form.value("sort", "updated")
-    applications = Application.objects.owned_by(request.user)
-    if q:
-        applications = applications.filter(Q(company__icontains=q) | Q(position__icontains=q))
-    if status:
-        applications = applications.filter(status=status)
-    # Subqueries in the same query, so a page costs the same whatever it shows. Not a join
-    # with COUNT/MIN: grouping made PostgreSQL aggregate every application of the account
-    # before the LIMIT, and the paginator's count ran the same join; a subquery in the SELECT
-    # list runs for the 25 rows shown only, and count() leaves it out.
-    live = Interview.objects.filter(application=OuterRef("pk"), cancelled=False).order_by()
-    coming = live.filter(starts_at__gte=timezone.now()).order_by("starts_at")
-    applications = applications.annotate(
-        interview_count=Coalesce(
-            Subquery(live.values("application").annotate(n=Count("*")).values("n")), 0
-        ),
-        next_interview_at=Subquery(coming.values("starts_at")[:1]),
-    ).order_by(*APPLICATION_ORDERINGS[sort])
+    filters = ApplicationFilter(
+        request.GET, queryset=queries.application_list_queryset(request.user)
+    )
     context = {
-        "filter_form": form,
-        "page_obj": _page(request, applications),
-        "filtered": bool(q or status),
+        "filter_form": filters.form,
+        "page_obj": paginate(request, filters.qs),
+        "filtered": filters.filtered,
     }
     return render(request, "applications/application_list.html", context)
 
 
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     interviews = list(
         application.interviews.prefetch_related("interviewers").order_by("starts_at", "id")
     )
     changes = list(application.status_changes.order_by("changed_at", "id"))
-    followups = _followups_for(application)
+    # The application's own steps; the template sorts in those of its follow-ups, which that
+    # app draws itself (followups_tags).
     timeline = sorted(
         [{"at": change.changed_at, "change": change} for change in changes]
-        + [{"at": interview.starts_at, "interview": interview} for interview in interviews]
-        + _followup_events(followups),
+        + [{"at": interview.starts_at, "interview": interview} for interview in interviews],
         key=lambda entry: entry["at"],
     )
     context = {
@@ -109,8 +56,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback_entries": application.feedback_entries.all(),
         "timeline": timeline,
         "status_form": StatusForm(initial={"status": application.status}),
-        "followups": followups,
-        "drafts": drafts_for_application(application),
     }
     return render(request, "applications/application_detail.html", context)
 
@@ -145,7 +90,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_update(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     form = ApplicationForm(request.POST or None, instance=application, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.application_update(
@@ -165,7 +110,7 @@ def application_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     return _confirm_delete(
         request,
         title=_("Delete application"),
@@ -183,7 +128,7 @@ def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def application_status(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         if form.cleaned_data["status"] != application.status:

@@ -1,45 +1,36 @@
 """Contacts: the list, a detail page, create, edit and delete."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications import services
-from applications.forms import ContactFilterForm, ContactForm
-from applications.forms._common import is_id
+from applications import queries, services
+from applications.filters import ContactFilter
+from applications.forms import ContactForm
 from applications.models import Application, Contact
-from applications.views._common import _confirm_delete, _form_page, _owned, _page
+from applications.views._common import _confirm_delete, _form_page
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
+from core.validators import is_id
 
 
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    form = ContactFilterForm(request.GET)
-    q = form.value("q").strip()
-    contacts = Contact.objects.owned_by(request.user)
-    if q:
-        contacts = contacts.filter(
-            Q(name__icontains=q) | Q(company__icontains=q) | Q(email__icontains=q)
-        )
-    contacts = contacts.annotate(
-        application_count=Count("applications", distinct=True),
-        interview_count=Count("interviews", distinct=True),
-    ).order_by(Lower("name"), "id")
+    filters = ContactFilter(request.GET, queryset=queries.contact_list_queryset(request.user))
     context = {
-        "filter_form": form,
-        "page_obj": _page(request, contacts),
-        "filtered": bool(q),
+        "filter_form": filters.form,
+        "page_obj": paginate(request, filters.qs),
+        "filtered": filters.filtered,
     }
     return render(request, "applications/contact_list.html", context)
 
 
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _owned(Contact, request, pk)
+    contact = get_owned_or_404(request, Contact, pk)
     context = {
         "contact": contact,
         "applications": contact.applications.order_by("-updated_at", "-id"),
@@ -77,7 +68,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _owned(Contact, request, pk)
+    contact = get_owned_or_404(request, Contact, pk)
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -93,7 +84,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _owned(Contact, request, pk)
+    contact = get_owned_or_404(request, Contact, pk)
     return _confirm_delete(
         request,
         title=_("Delete contact"),

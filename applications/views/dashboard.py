@@ -1,4 +1,7 @@
-"""The dashboard: upcoming interviews, counts by status, recent activity and follow-ups."""
+"""The dashboard: upcoming interviews, counts by status and recent activity.
+
+Its follow-ups section is drawn by the follow-ups app (followups_tags.followups_dashboard).
+"""
 
 import datetime
 
@@ -16,15 +19,6 @@ UPCOMING_DAYS = 14
 # cost grow with the number of applications.
 UPCOMING_LIMIT = 10
 RECENT_ACTIVITY = 10
-
-
-def _followups_dashboard(user, now: datetime.datetime) -> dict:
-    # The follow-up engine is a separate app; the dashboard works without it.
-    try:
-        from followups.queries import dashboard_followups
-    except ImportError:
-        return {}
-    return dashboard_followups(user, now)
 
 
 @require_GET
@@ -61,6 +55,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "status_counts": status_counts,
         "application_total": sum(counts.values()),
         "recent": recent,
-        **_followups_dashboard(user, now),
     }
     return render(request, "applications/dashboard.html", context)

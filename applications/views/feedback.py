@@ -8,12 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from applications.forms import FeedbackForm
 from applications.models import Application, FeedbackEntry
-from applications.views._common import _confirm_delete, _form_page, _owned
+from applications.views._common import _confirm_delete, _form_page
+from core.lookups import get_owned_or_404
 
 
 @require_http_methods(["GET", "POST"])
 def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     form = FeedbackForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         entry = form.save(commit=False)
@@ -31,7 +32,7 @@ def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def feedback_update(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _owned(FeedbackEntry, request, pk, FeedbackEntry.objects.select_related("application"))
+    entry = get_owned_or_404(request, FeedbackEntry.objects.select_related("application"), pk)
     form = FeedbackForm(request.POST or None, instance=entry, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -47,7 +48,7 @@ def feedback_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def feedback_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _owned(FeedbackEntry, request, pk, FeedbackEntry.objects.select_related("application"))
+    entry = get_owned_or_404(request, FeedbackEntry.objects.select_related("application"), pk)
     url = entry.application.get_absolute_url()
     return _confirm_delete(
         request,

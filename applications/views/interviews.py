@@ -8,13 +8,12 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import services
+from applications import queries, services
+from applications.filters import InterviewFilter
 from applications.forms import (
-    InterviewFilterForm,
     InterviewForm,
     PrepItemFormSet,
     PrepQuestionForm,
@@ -25,32 +24,18 @@ from applications.views._common import (
     _confirm_delete,
     _create_once,
     _form_page,
-    _owned,
-    _page,
 )
-from drafts.queries import drafts_for_interview
+from core.lookups import get_owned_or_404
+from core.pagination import paginate
 
 
 @require_GET
 def interview_list(request: HttpRequest) -> HttpResponse:
-    form = InterviewFilterForm(request.GET)
-    when = form.value("when", "upcoming")
-    interviews = (
-        Interview.objects.owned_by(request.user)
-        .select_related("application")
-        .prefetch_related("interviewers")
-    )
-    now = timezone.now()
-    if when == "upcoming":
-        interviews = interviews.filter(starts_at__gte=now).order_by("starts_at", "id")
-    elif when == "past":
-        interviews = interviews.filter(starts_at__lt=now).order_by("-starts_at", "-id")
-    else:
-        interviews = interviews.order_by("-starts_at", "-id")
+    filters = InterviewFilter(request.GET, queryset=queries.interview_list_queryset(request.user))
     context = {
-        "filter_form": form,
-        "when": when,
-        "page_obj": _page(request, interviews),
+        "filter_form": filters.form,
+        "when": filters.when_value,
+        "page_obj": paginate(request, filters.qs),
     }
     return render(request, "applications/interview_list.html", context)
 
@@ -97,7 +82,7 @@ def interview_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_interview_create(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _owned(Application, request, pk)
+    application = get_owned_or_404(request, Application, pk)
     form = InterviewForm(
         request.POST or None, owner=request.user, initial={"application": application.pk}
     )
@@ -117,7 +102,6 @@ def _interview_page(request, interview, *, formset=None, question_form=None) -> 
         "formset": formset or PrepItemFormSet(queryset=interview.prep_items.all(), prefix="prep"),
         "question_form": question_form or PrepQuestionForm(prefix="new"),
         "prep_helper": form_helper(),
-        "drafts": drafts_for_interview(interview),
     }
     return render(request, "applications/interview_detail.html", context)
 
@@ -125,7 +109,7 @@ def _interview_page(request, interview, *, formset=None, question_form=None) -> 
 @require_http_methods(["GET", "POST"])
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The interview, and its preparation checklist, whose answers are saved here."""
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     formset = PrepItemFormSet(
         request.POST or None, queryset=interview.prep_items.all(), prefix="prep"
     )
@@ -139,7 +123,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def prep_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a question to this interview's checklist, after the others."""
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     form = PrepQuestionForm(request.POST, prefix="new")
     if not form.is_valid():
         return _interview_page(request, interview, question_form=form)
@@ -157,7 +141,7 @@ def prep_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a question (and its answer) off one interview's checklist; the bank keeps it."""
-    item = _owned(PrepItem, request, pk, PrepItem.objects.select_related("interview"))
+    item = get_owned_or_404(request, PrepItem.objects.select_related("interview"), pk)
     interview = item.interview
     # The Remove button posts the checklist's own form: keep the answers typed on the page.
     answers = PrepItemFormSet(request.POST, queryset=interview.prep_items.all(), prefix="prep")
@@ -170,7 +154,7 @@ def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def interview_update(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     form = InterviewForm(request.POST or None, instance=interview, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.interview_edit(interview=interview, **form.service_fields())
@@ -186,7 +170,7 @@ def interview_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     services.interview_cancel(interview=interview)
     messages.success(request, _("The interview was marked as cancelled."))
     return redirect(interview)
@@ -194,7 +178,7 @@ def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def interview_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned(Interview, request, pk, Interview.objects.select_related("application"))
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
     application = interview.application
     return _confirm_delete(
         request,

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications import services
 from applications.forms import BankQuestionForm
 from applications.models import BankQuestion
-from applications.views._common import _confirm_delete, _form_page, _owned
+from applications.views._common import _confirm_delete, _form_page
+from core.lookups import get_owned_or_404
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,7 +31,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def bank_question_update(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _owned(BankQuestion, request, pk)
+    question = get_owned_or_404(request, BankQuestion, pk)
     form = BankQuestionForm(request.POST or None, instance=question, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -46,7 +47,7 @@ def bank_question_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def bank_question_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _owned(BankQuestion, request, pk)
+    question = get_owned_or_404(request, BankQuestion, pk)
     return _confirm_delete(
         request,
         title=_("Delete question"),
@@ -62,7 +63,7 @@ def bank_question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def bank_question_move(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _owned(BankQuestion, request, pk)
+    question = get_owned_or_404(request, BankQuestion, pk)
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is not None:
         services.bank_question_move(question=question, offset=offset)

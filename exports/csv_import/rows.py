@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.forms._common import validate_year
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Status
 from applications.services import application_create, contact_find_or_create
+from core.validators import validate_year
 from exports.csv_import.mapping import (
     AMOUNT_FIELDS,
     CURRENCY_FIELDS,

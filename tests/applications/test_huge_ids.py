@@ -7,8 +7,9 @@ the rows with `pk__in`, where SQLite raised OverflowError for a number past 2**6
 import pytest
 from django.urls import reverse
 
-from applications.forms._common import MAX_ID, IdMultipleChoiceField, is_id
+from applications.forms._common import IdMultipleChoiceField
 from applications.models import Application, Contact, Interview
+from core.validators import MAX_ID, is_id
 from tests.applications.helpers import application_data, interview_data
 from tests.factories import ApplicationFactory, ContactFactory, InterviewFactory
 

@@ -1,6 +1,7 @@
 """Every application page is well-formed HTML5 with one h1, labelled inputs and described tables."""
 
 import itertools
+import re
 
 import html5lib
 import pytest
@@ -17,6 +18,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NS = "{http://www.w3.org/1999/xhtml}"
+# What HTML accepts in <time datetime> for a date or a moment with its offset: at most three
+# digits of a second's fraction (Python's isoformat() writes six when there are microseconds).
+TIME_DATETIME = re.compile(
+    r"\d{4}-\d\d-\d\d"
+    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d)"
+)
 
 
 @pytest.fixture
@@ -80,6 +87,8 @@ def check_page(html: str, url: str) -> None:
             assert th.get("scope") in ("col", "row"), url
     for button in document.iter(f"{NS}button"):
         assert "".join(button.itertext()).strip() or button.get("aria-label"), (url, button.attrib)
+    for time in document.iter(f"{NS}time"):
+        assert TIME_DATETIME.fullmatch(time.get("datetime", "")), (url, time.attrib)
 
 
 def test_pages_are_valid_and_accessible(alice_client, pages):

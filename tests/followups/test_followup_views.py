@@ -185,7 +185,7 @@ def test_detail_shows_what_when_and_where_in_the_users_time_zone(alice_client, a
     assert "Follow-up call" in body
     assert interview.application.company in body
     assert interview.application.get_absolute_url() in body
-    assert "2025-03-06T10:00:00+02:00" in body  # 08:00 UTC in Helsinki
+    assert "2025-03-06T10:00:00+0200" in body  # 08:00 UTC in Helsinki
     assert "Reminder sent" in body
     for label in ("Mark done", "Snooze 1 day", "Skip"):
         assert label in body

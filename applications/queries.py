@@ -1,0 +1,88 @@
+"""Read-only queries of the list pages: the user's rows, what each row shows, and the orderings.
+
+The filters (applications.filters) narrow these; the views paginate them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from applications.models import Application, Contact, Interview, Status
+
+STATUS_ORDER = Case(
+    *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
+    output_field=IntegerField(),
+)
+# Sorting of the application list: a whitelist, so the query string never names a column.
+APPLICATION_ORDERINGS = {
+    "updated": ["-updated_at", "-id"],
+    "company": [Lower("company"), Lower("position"), "id"],
+    "applied": [F("applied_on").desc(nulls_last=True), "-id"],
+    "status": [STATUS_ORDER, "-updated_at", "-id"],
+}
+DEFAULT_APPLICATION_ORDER = "updated"
+
+
+def application_list_queryset(user) -> QuerySet:
+    """The user's applications with their interview count and next interview, latest first.
+
+    Subqueries in the same query, so a page costs the same whatever it shows. Not a join with
+    COUNT/MIN: grouping made PostgreSQL aggregate every application of the account before the
+    LIMIT, and the paginator's count ran the same join; a subquery in the SELECT list runs for
+    the 25 rows shown only, and count() leaves it out.
+    """
+    live = Interview.objects.filter(application=OuterRef("pk"), cancelled=False).order_by()
+    coming = live.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+    return (
+        Application.objects.owned_by(user)
+        .annotate(
+            interview_count=Coalesce(
+                Subquery(live.values("application").annotate(n=Count("*")).values("n")), 0
+            ),
+            next_interview_at=Subquery(coming.values("starts_at")[:1]),
+        )
+        .order_by(*APPLICATION_ORDERINGS[DEFAULT_APPLICATION_ORDER])
+    )
+
+
+def interview_list_queryset(user) -> QuerySet:
+    return (
+        Interview.objects.owned_by(user)
+        .select_related("application")
+        .prefetch_related("interviewers")
+    )
+
+
+def interviews_when(queryset: QuerySet, when: str, now: datetime.datetime) -> QuerySet:
+    """ "upcoming" soonest first; "past" and "all" latest first."""
+    if when == "upcoming":
+        return queryset.filter(starts_at__gte=now).order_by("starts_at", "id")
+    if when == "past":
+        queryset = queryset.filter(starts_at__lt=now)
+    return queryset.order_by("-starts_at", "-id")
+
+
+def contact_list_queryset(user) -> QuerySet:
+    """The user's contacts by name, with how many applications and interviews each is in."""
+    return (
+        Contact.objects.owned_by(user)
+        .annotate(
+            application_count=Count("applications", distinct=True),
+            interview_count=Count("interviews", distinct=True),
+        )
+        .order_by(Lower("name"), "id")
+    )

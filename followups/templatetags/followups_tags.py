@@ -1,0 +1,45 @@
+"""Follow-ups drawn on the pages of the apps below (the dashboard, an application's page).
+
+Those pages load this library instead of importing follow-up queries, so imports run downward:
+applications knows nothing of follow-ups, and follow-ups draw themselves where a page asks.
+"""
+
+from django import template
+from django.utils import timezone
+
+from followups import queries
+
+register = template.Library()
+
+
+@register.inclusion_tag("followups/_dashboard_section.html", takes_context=True)
+def followups_dashboard(context) -> dict:
+    """`{% followups_dashboard %}`: the user's due, failed and coming follow-ups, three queries."""
+    request = context["request"]
+    # The rows' action buttons come back to this page: they read request.get_full_path.
+    return {"request": request, **queries.dashboard_followups(request.user, timezone.now())}
+
+
+@register.simple_tag
+def followups_of(application) -> list:
+    """`{% followups_of application as followups %}`: one query, for the panel and the timeline."""
+    return queries.followups_for_application(application)
+
+
+@register.simple_tag
+def followup_events(followups) -> list[dict]:
+    """`{% followup_events followups as events %}`: timeline entries of what happened to each.
+
+    Its reminder sent, then its end; a follow-up still open has no end yet. Each entry has `at`,
+    so a page can sort them in with its own entries (`{% by_time %}` of applications_tags), and
+    `followups/_timeline_entry.html` draws one.
+    """
+    events = []
+    for followup in followups:
+        if followup.notified_at:
+            events.append({"at": followup.notified_at, "followup": followup, "event": "sent"})
+        if followup.completed_at and not followup.is_open:
+            events.append(
+                {"at": followup.completed_at, "followup": followup, "event": followup.state}
+            )
+    return events
