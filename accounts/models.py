@@ -1,4 +1,5 @@
 import datetime
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -91,6 +92,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     quiet_hours_start = models.TimeField(_("quiet hours start"), default=datetime.time(21, 0))
     quiet_hours_end = models.TimeField(_("quiet hours end"), default=datetime.time(8, 0))
 
+    # A new value whenever the person's applications or interviews change (data_changed, called
+    # by the services in the same transaction): cached fragments of their pages are keyed by
+    # it, so an edit shows at once and no other person's fragment is ever read.
+    data_version = models.UUIDField(default=uuid.uuid4, editable=False)
+
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -114,6 +120,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+    @classmethod
+    def data_changed(cls, pk: int) -> None:
+        """What the person's pages show has changed: their cached fragments are stale."""
+        cls.objects.filter(pk=pk).update(data_version=uuid.uuid4())
 
     @property
     def name_for_drafts(self) -> str:

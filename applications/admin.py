@@ -5,6 +5,7 @@ interview times are read-only on existing rows.
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from applications.models import (
     Application,
@@ -15,6 +16,27 @@ from applications.models import (
     PrepItem,
     StatusChange,
 )
+
+
+class DataChangedMixin:
+    """An operator's edit shows on the person's pages at once (their cached fragments go stale).
+
+    Every row here has an owner; the services do the same after their writes.
+    """
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        get_user_model().data_changed(form.instance.owner_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        get_user_model().data_changed(obj.owner_id)
+
+    def delete_queryset(self, request, queryset):
+        owners = set(queryset.values_list("owner_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for owner_id in owners:
+            get_user_model().data_changed(owner_id)
 
 
 class OwnerFromParentMixin:
@@ -59,7 +81,7 @@ class FeedbackEntryInline(admin.StackedInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(OwnerFromParentMixin, admin.ModelAdmin):
+class ApplicationAdmin(DataChangedMixin, OwnerFromParentMixin, admin.ModelAdmin):
     list_display = ["position", "company", "owner", "status", "applied_on", "updated_at"]
     list_filter = ["status", "applied_on", "updated_at"]
     search_fields = ["company", "position", "owner__email"]
@@ -72,7 +94,7 @@ class ApplicationAdmin(OwnerFromParentMixin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ["name", "role", "company", "email", "phone", "owner"]
     search_fields = ["name", "email", "company", "owner__email"]
     list_select_related = ["owner"]
@@ -86,7 +108,7 @@ class PrepItemInline(admin.TabularInline):
 
 
 @admin.register(Interview)
-class InterviewAdmin(OwnerFromParentMixin, admin.ModelAdmin):
+class InterviewAdmin(DataChangedMixin, OwnerFromParentMixin, admin.ModelAdmin):
     list_display = [
         "application",
         "owner",
@@ -107,7 +129,7 @@ class InterviewAdmin(OwnerFromParentMixin, admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ["application", "owner", "previous_status", "status", "changed_at"]
     list_filter = ["status", "changed_at"]
     search_fields = ["application__company", "application__position", "owner__email"]
@@ -141,7 +163,7 @@ class BankQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackEntry)
-class FeedbackEntryAdmin(admin.ModelAdmin):
+class FeedbackEntryAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ["application", "owner", "received_on", "from_whom", "constructive"]
     list_filter = ["constructive", "received_on"]
     search_fields = ["application__company", "text", "from_whom", "owner__email"]

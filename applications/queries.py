@@ -37,6 +37,12 @@ APPLICATION_ORDERINGS = {
 DEFAULT_APPLICATION_ORDER = "updated"
 
 
+def start_of_today() -> datetime.datetime:
+    """Midnight of today in the active (the person's) time zone."""
+    tz = timezone.get_current_timezone()
+    return datetime.datetime.combine(timezone.localdate(timezone=tz), datetime.time.min, tz)
+
+
 def application_list_queryset(user) -> QuerySet:
     """The user's applications with their interview count and next interview, latest first.
 
@@ -46,7 +52,10 @@ def application_list_queryset(user) -> QuerySet:
     the 25 rows shown only, and count() leaves it out.
     """
     live = Interview.objects.filter(application=OuterRef("pk"), cancelled=False).order_by()
-    coming = live.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+    # "Next" from the start of the person's today, as on the dashboard: an interview this
+    # morning is still today's, and the list then only changes with the data or the day (its
+    # rows are cached per day, see application_list.html).
+    coming = live.filter(starts_at__gte=start_of_today()).order_by("starts_at")
     return (
         Application.objects.owned_by(user)
         .annotate(

@@ -6,6 +6,7 @@ time, so the timeline and the follow-ups cannot drift from the data.
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from applications.models import (
     Application,
     BankQuestion,
     Contact,
+    FeedbackEntry,
     Interview,
     InterviewOutcome,
     PrepItem,
@@ -21,6 +23,15 @@ from applications.models import (
     StatusChange,
 )
 from followups.services import followups_sync_application
+
+
+def _changed(*, application: Application) -> None:
+    """What follows from any change to an application or its interviews, in its transaction.
+
+    The follow-ups are brought in step, and the owner's cached page fragments go stale.
+    """
+    get_user_model().data_changed(application.owner_id)
+    followups_sync_application(application=application)
 
 
 def default_bank_questions() -> list[str]:
@@ -60,7 +71,7 @@ def application_create(
     StatusChange.objects.create(
         owner=owner, application=application, status=application.status, changed_at=at
     )
-    followups_sync_application(application=application)
+    _changed(application=application)
     return application
 
 
@@ -75,6 +86,7 @@ def application_restore(
     brings the follow-ups in step with followups_sync_application, once.
     """
     application.save()
+    get_user_model().data_changed(application.owner_id)
     if contacts:
         application.contacts.add(*contacts)
     if not history:
@@ -100,7 +112,7 @@ def application_update(*, application: Application, contacts=None, **fields) -> 
     if new_status != application.status:
         application_set_status(application=application, status=new_status)
     else:
-        followups_sync_application(application=application)
+        _changed(application=application)
     return application
 
 
@@ -121,7 +133,7 @@ def application_set_status(
     application.status = status
     application.status_changed_at = at
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
-    followups_sync_application(application=application)
+    _changed(application=application)
     return application
 
 
@@ -182,7 +194,7 @@ def interview_create(*, application: Application, interviewers=(), **fields) -> 
     if application.status in (Status.SAVED, Status.APPLIED):
         application_set_status(application=application, status=Status.INTERVIEWING)
     _apply_outcome(interview)
-    followups_sync_application(application=application)
+    _changed(application=application)
     return interview
 
 
@@ -220,7 +232,7 @@ def interview_update(*, interview: Interview, interviewers=None, **fields) -> In
         interview.interviewers.set(interviewers)
         interview.application.contacts.add(*interviewers)
     _apply_outcome(interview, previous_outcome=previous_outcome)
-    followups_sync_application(application=interview.application)
+    _changed(application=interview.application)
     return interview
 
 
@@ -229,7 +241,7 @@ def interview_cancel(*, interview: Interview) -> Interview:
     if not interview.cancelled:
         interview.cancelled = True
         interview.save(update_fields=["cancelled", "updated_at"])
-    followups_sync_application(application=interview.application)
+    _changed(application=interview.application)
     return interview
 
 
@@ -237,7 +249,7 @@ def interview_cancel(*, interview: Interview) -> Interview:
 def interview_delete(*, interview: Interview) -> None:
     application = interview.application
     interview.delete()
-    followups_sync_application(application=application)
+    _changed(application=application)
 
 
 OUTCOME_STATUSES = {
@@ -376,6 +388,29 @@ def bank_question_add(*, owner, question: str) -> BankQuestion:
 def application_delete(*, application: Application) -> None:
     """Delete an application with its interviews, timeline, feedback and follow-ups."""
     application.delete()
+    get_user_model().data_changed(application.owner_id)
+
+
+@transaction.atomic
+def contact_save(*, form) -> Contact:
+    """Save a contact form (the contact and the applications it is linked to)."""
+    contact = form.save()
+    get_user_model().data_changed(contact.owner_id)
+    return contact
+
+
+@transaction.atomic
+def feedback_save(*, entry: FeedbackEntry) -> FeedbackEntry:
+    """Save a new or edited entry of an application's feedback log."""
+    entry.save()
+    get_user_model().data_changed(entry.owner_id)
+    return entry
+
+
+@transaction.atomic
+def feedback_delete(*, entry: FeedbackEntry) -> None:
+    entry.delete()
+    get_user_model().data_changed(entry.owner_id)
 
 
 @transaction.atomic
@@ -385,6 +420,7 @@ def contact_delete(*, contact: Contact) -> None:
         Interview.objects.filter(interviewers=contact).values_list("application_id", flat=True)
     )
     contact.delete()
+    get_user_model().data_changed(contact.owner_id)
     # Drafts name the interviewer: the follow-ups of those applications must not name this one.
     for application in Application.objects.filter(pk__in=application_ids):
-        followups_sync_application(application=application)
+        _changed(application=application)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,30 +32,56 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "filter_form": filters.form,
         "page_obj": paginate(request, filters.qs),
         "filtered": filters.filtered,
+        # The rows are cached per day (templates/applications/application_list.html).
+        "today": timezone.localdate(),
     }
     return render(request, "applications/application_list.html", context)
+
+
+class _DetailSections:
+    """An application page's own sections, each queried only when the page draws it.
+
+    The template caches them per version of the person's data (User.data_version), so a
+    repeated visit queries only what is drawn live: the follow-ups and the drafts.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    @functools.cached_property
+    def interviews(self) -> list:
+        return list(
+            self.application.interviews.prefetch_related("interviewers").order_by("starts_at", "id")
+        )
+
+    @functools.cached_property
+    def timeline(self) -> list[dict]:
+        # The application's own steps; the template sorts in those of its follow-ups, which
+        # that app draws itself (followups_tags).
+        changes = self.application.status_changes.order_by("changed_at", "id")
+        return sorted(
+            [{"at": change.changed_at, "change": change} for change in changes]
+            + [
+                {"at": interview.starts_at, "interview": interview} for interview in self.interviews
+            ],
+            key=lambda entry: entry["at"],
+        )
+
+    @functools.cached_property
+    def contacts(self) -> list:
+        return list(self.application.contacts.all())
+
+    @functools.cached_property
+    def feedback_entries(self) -> list:
+        return list(self.application.feedback_entries.all())
 
 
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_owned_or_404(request, Application, pk)
-    interviews = list(
-        application.interviews.prefetch_related("interviewers").order_by("starts_at", "id")
-    )
-    changes = list(application.status_changes.order_by("changed_at", "id"))
-    # The application's own steps; the template sorts in those of its follow-ups, which that
-    # app draws itself (followups_tags).
-    timeline = sorted(
-        [{"at": change.changed_at, "change": change} for change in changes]
-        + [{"at": interview.starts_at, "interview": interview} for interview in interviews],
-        key=lambda entry: entry["at"],
-    )
     context = {
         "application": application,
-        "contacts": application.contacts.all(),
-        "interviews": interviews,
-        "feedback_entries": application.feedback_entries.all(),
-        "timeline": timeline,
+        "sections": _DetailSections(application),
         "status_form": StatusForm(initial={"status": application.status}),
     }
     return render(request, "applications/application_detail.html", context)

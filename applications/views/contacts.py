@@ -58,7 +58,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         )
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        contact = form.save()
+        contact = services.contact_save(form=form)
         messages.success(request, _("The contact was saved."))
         return redirect(contact)
     return _form_page(
@@ -71,7 +71,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_owned_or_404(request, Contact, pk)
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.contact_save(form=form)
         messages.success(request, _("The contact was saved."))
         return redirect(contact)
     return _form_page(

@@ -4,6 +4,7 @@ Its follow-ups section is drawn by the follow-ups app (followups_tags.followups_
 """
 
 import datetime
+import functools
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -21,39 +22,73 @@ UPCOMING_LIMIT = 10
 RECENT_ACTIVITY = 10
 
 
+class _Sections:
+    """The dashboard's own sections, each queried only when the page draws it.
+
+    The template caches them per version of the person's data and per day, so on most visits
+    none of these queries runs.
+    """
+
+    def __init__(self, user, today: datetime.date):
+        self.user = user
+        # "The next 14 days" as the user counts them: from the start of their today, so that
+        # an interview earlier today still shows, to the end of the fourteenth day.
+        tz = timezone.get_current_timezone()
+        self.start = datetime.datetime.combine(today, datetime.time.min, tzinfo=tz)
+        self.end = datetime.datetime.combine(
+            today + datetime.timedelta(days=UPCOMING_DAYS + 1), datetime.time.min, tzinfo=tz
+        )
+
+    @functools.cached_property
+    def _upcoming(self) -> list[Interview]:
+        return list(
+            Interview.objects.owned_by(self.user)
+            .filter(cancelled=False, starts_at__gte=self.start, starts_at__lt=self.end)
+            .select_related("application")
+            .order_by("starts_at", "id")[: UPCOMING_LIMIT + 1]
+        )
+
+    @property
+    def upcoming(self) -> list[Interview]:
+        return self._upcoming[:UPCOMING_LIMIT]
+
+    @property
+    def more_upcoming(self) -> bool:
+        return len(self._upcoming) > UPCOMING_LIMIT
+
+    @functools.cached_property
+    def _counts(self) -> dict[str, int]:
+        # COUNT(*), not COUNT(id): only the (owner, status) index is read, never the rows.
+        return dict(
+            Application.objects.owned_by(self.user)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("*"))
+        )
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self._counts.get(value, 0)) for value, label in Status.choices]
+
+    @property
+    def application_total(self) -> int:
+        return sum(self._counts.values())
+
+    @functools.cached_property
+    def recent(self) -> list[StatusChange]:
+        return list(
+            StatusChange.objects.owned_by(self.user)
+            .select_related("application")
+            .order_by("-changed_at", "-id")[:RECENT_ACTIVITY]
+        )
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user, now = request.user, timezone.now()
-    # "The next 14 days" as the user counts them: from the start of their today, so that an
-    # interview earlier today still shows, to the end of the fourteenth day.
-    tz = timezone.get_current_timezone()
-    today = timezone.localdate(now, tz)
-    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(
-        today + datetime.timedelta(days=UPCOMING_DAYS + 1), datetime.time.min, tzinfo=tz
-    )
-    upcoming = list(
-        Interview.objects.owned_by(user)
-        .filter(cancelled=False, starts_at__gte=start, starts_at__lt=end)
-        .select_related("application")
-        .order_by("starts_at", "id")[: UPCOMING_LIMIT + 1]
-    )
-    # COUNT(*), not COUNT(id): only the (owner, status) index is read, never the rows.
-    counts = dict(
-        Application.objects.owned_by(user).order_by().values_list("status").annotate(n=Count("*"))
-    )
-    status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
-    recent = (
-        StatusChange.objects.owned_by(user)
-        .select_related("application")
-        .order_by("-changed_at", "-id")[:RECENT_ACTIVITY]
-    )
+    today = timezone.localdate()
     context = {
-        "upcoming": upcoming[:UPCOMING_LIMIT],
-        "more_upcoming": len(upcoming) > UPCOMING_LIMIT,
+        "sections": _Sections(request.user, today),
         "upcoming_days": UPCOMING_DAYS,
-        "status_counts": status_counts,
-        "application_total": sum(counts.values()),
-        "recent": recent,
+        "today": today,
     }
     return render(request, "applications/dashboard.html", context)

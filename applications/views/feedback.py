@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from applications import services
 from applications.forms import FeedbackForm
 from applications.models import Application, FeedbackEntry
 from applications.views._common import _confirm_delete, _form_page
@@ -19,7 +20,7 @@ def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         entry = form.save(commit=False)
         entry.owner, entry.application = request.user, application
-        entry.save()
+        services.feedback_save(entry=entry)
         messages.success(request, _("The feedback was saved."))
         return redirect(application.get_absolute_url() + "#feedback")
     return _form_page(
@@ -35,7 +36,7 @@ def feedback_update(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(request, FeedbackEntry.objects.select_related("application"), pk)
     form = FeedbackForm(request.POST or None, instance=entry, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.feedback_save(entry=form.save(commit=False))
         messages.success(request, _("The feedback was saved."))
         return redirect(entry.application.get_absolute_url() + "#feedback")
     return _form_page(
@@ -55,7 +56,7 @@ def feedback_delete(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Delete feedback"),
         question=_("Delete this feedback for %(application)s?")
         % {"application": entry.application},
-        delete=entry.delete,
+        delete=lambda: services.feedback_delete(entry=entry),
         done_message=_("The feedback was deleted."),
         success_url=url + "#feedback",
         cancel_url=url,

@@ -43,3 +43,17 @@ def followup_events(followups) -> list[dict]:
                 {"at": followup.completed_at, "followup": followup, "event": followup.state}
             )
     return events
+
+
+@register.simple_tag
+def followups_version(followups) -> str:
+    """`{% followups_version followups as version %}`: a value that changes with any of them.
+
+    For the cache key of what draws their history (an application's timeline): a reminder
+    the worker sends changes no data version, but it changes this.
+    """
+    return ";".join(
+        f"{f.pk}:{f.state}:{f.notified_at and f.notified_at.timestamp()}:"
+        f"{f.completed_at and f.completed_at.timestamp()}"
+        for f in followups
+    )

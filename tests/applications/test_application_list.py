@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Status
+from applications.services import application_create, application_update
 from tests.applications.helpers import count_queries
 from tests.factories import ApplicationFactory, InterviewFactory
 
@@ -137,8 +139,44 @@ def make_applications(user, count: int) -> None:
 
 @pytest.mark.parametrize("query", ["", "?sort=status", "?q=acme&sort=applied"])
 def test_list_runs_the_same_queries_for_5_and_100_applications(alice_client, alice, query):
+    """Drawn afresh (the cache emptied), the page's queries do not grow with the rows."""
     make_applications(alice, 5)
+    cache.clear()
     few = count_queries(alice_client, URL + query)
     make_applications(alice, 95)
+    cache.clear()
     many = count_queries(alice_client, URL + query)
     assert few == many
+
+
+def test_a_second_visit_draws_the_rows_from_the_cache(alice_client, alice):
+    make_applications(alice, 30)
+    first = alice_client.get(URL)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = alice_client.get(URL)
+
+    def main(response) -> str:  # the page's own part: the navigation's CSRF tokens differ
+        html = response.content.decode()
+        return html[html.index("<main") : html.index("</main>")]
+
+    assert main(second) == main(first)
+    assert not any("applications_interview" in q["sql"] for q in second_queries.captured_queries)
+
+
+def test_a_change_through_a_service_shows_at_once(alice_client, alice):
+    application = application_create(owner=alice, company="Kone Oyj", position="Engineer")
+    assert "Kone Oyj" in alice_client.get(URL).content.decode()
+
+    application_update(application=application, company="Wärtsilä")
+
+    html = alice_client.get(URL).content.decode()
+    assert "Wärtsilä" in html
+    assert "Kone Oyj" not in html
+
+
+def test_the_cached_rows_of_one_person_are_never_shown_to_another(client, alice, bob):
+    application_create(owner=alice, company="Kone Oyj", position="Engineer")
+    client.force_login(alice)
+    assert "Kone Oyj" in client.get(URL).content.decode()
+    client.force_login(bob)
+    assert "Kone Oyj" not in client.get(URL).content.decode()

@@ -39,7 +39,7 @@ def test_upcoming_interviews_are_those_of_the_next_14_days_in_the_users_time_zon
         InterviewFactory(application=application, starts_at=at(2026, 3, 5, 10), cancelled=True),
     ]
     response = alice_client.get(URL)
-    upcoming = list(response.context["upcoming"])
+    upcoming = list(response.context["sections"].upcoming)
     assert upcoming == shown
     html = response.content.decode()
     for interview in shown:
@@ -56,7 +56,7 @@ def test_a_busy_fortnight_shows_the_first_ten_interviews_and_links_to_the_rest(a
         for day in range(12)
     ]
     response = alice_client.get(URL)
-    assert list(response.context["upcoming"]) == interviews[:10]
+    assert list(response.context["sections"].upcoming) == interviews[:10]
     html = response.content.decode()
     assert interviews[9].get_absolute_url() in html
     assert interviews[10].get_absolute_url() not in html
@@ -78,7 +78,7 @@ def test_counts_per_status_cover_every_status(alice_client, alice, bob):
     ApplicationFactory(owner=alice, status=Status.OFFER)
     ApplicationFactory(owner=bob, status=Status.OFFER)
     response = alice_client.get(URL)
-    counts = {value: count for value, _label, count in response.context["status_counts"]}
+    counts = {value: count for value, _label, count in response.context["sections"].status_counts}
     assert counts[Status.APPLIED] == 2
     assert counts[Status.OFFER] == 1
     assert counts[Status.SAVED] == 0
@@ -89,7 +89,7 @@ def test_recent_activity_shows_the_last_ten_status_changes_newest_first(alice_cl
     application = ApplicationFactory(owner=alice)
     for status in [Status.INTERVIEWING, Status.OFFER, Status.ACCEPTED] * 4:
         application_set_status(application=application, status=status)
-    recent = list(alice_client.get(URL).context["recent"])
+    recent = list(alice_client.get(URL).context["sections"].recent)
     assert len(recent) == 10
     assert recent[0].status == Status.ACCEPTED
     assert [r.changed_at for r in recent] == sorted((r.changed_at for r in recent), reverse=True)

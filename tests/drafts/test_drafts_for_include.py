@@ -31,7 +31,7 @@ def test_drafts_for_application_lists_its_drafts_only(alice, bob):
     assert list(drafts_for_interview(interview)) == [mine[1]]
 
 
-def test_the_include_has_the_three_generate_buttons_with_csrf(alice):
+def test_the_include_has_one_form_with_the_three_generate_buttons(alice):
     application = ApplicationFactory(owner=alice)
     interview = InterviewFactory(application=application)
     html = render_include(
@@ -42,8 +42,10 @@ def test_the_include_has_the_three_generate_buttons_with_csrf(alice):
     )
     for label in ("Thank-you email", "Request feedback", "Call script"):
         assert label in html
-    assert html.count('name="csrfmiddlewaretoken"') == 3
-    assert html.count(f'name="interview" value="{interview.pk}"') == 3
+    for kind in ("thank_you", "feedback", "call"):
+        assert f'name="kind" value="{kind}"' in html
+    assert html.count('name="csrfmiddlewaretoken"') == 1
+    assert html.count(f'name="interview" value="{interview.pk}"') == 1
     assert 'action="/drafts/generate/"' in html
     assert "No drafts yet." in html
 
