@@ -136,9 +136,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: a request that only reads must not hold a transaction, least of all on
+# SQLite, where every transaction there began with BEGIN IMMEDIATE and so took the one write
+# lock: one slow page made every other page wait. Writes take their transaction where they
+# write (the services' transaction.atomic, or the view's own block for a form writing several
+# rows); reads run in autocommit.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while the worker writes; the timeout rides out short locks.
+    # WAL lets readers go on while one connection writes; the busy timeout makes a second writer
+    # wait for the first instead of failing. IMMEDIATE applies to the explicit atomic blocks
+    # only, which are all writers: taking the write lock at BEGIN means two of them queue up
+    # behind the busy timeout, where two deferred transactions that both read and then write
+    # would deadlock on the upgrade and one would fail at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

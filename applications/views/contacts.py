@@ -1,6 +1,7 @@
 """Contacts: the list, a detail page, create, edit and delete."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -67,7 +68,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         )
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        contact = form.save()
+        # The contact and its applications: one transaction (requests are not atomic).
+        with transaction.atomic():
+            contact = form.save()
         messages.success(request, _("The contact was saved."))
         return redirect(contact)
     return _form_page(
@@ -80,7 +83,8 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _owned(Contact, request, pk)
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
         messages.success(request, _("The contact was saved."))
         return redirect(contact)
     return _form_page(
