@@ -261,13 +261,28 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-# Rate-limit counters: per process in LocMem, shared by every web process in Redis.
+# The cache holds the password-reset counts (config/ratelimit.py), which every web process must
+# share: a per-process cache let each gunicorn worker count alone, so N workers allowed N times
+# the limit. Redis when there is one; otherwise a table in the database, created by `migrate`
+# (accounts.apps runs createcachetable after every migrate, the test database's included).
+# The log-in lockout counts in the database already (axes' AccessAttempt rows).
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "seuranta",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "seuranta_cache",
+            "KEY_PREFIX": "seuranta",
+            # Past MAX_ENTRIES the table drops a third of its rows, live counters included: a
+            # flood of distinct addresses must not be able to wipe an IP's count (default 300).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 CELERY_TASK_SERIALIZER = "json"
