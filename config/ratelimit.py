@@ -8,7 +8,11 @@ same scale.
 
 Password reset: each request sends an email, so requests are counted in the cache per client IP
 and per submitted address (PASSWORD_RESET_RATE_LIMIT an hour each) before the view runs. The
-count is a fixed window: `cache.add` starts it, `cache.incr` is atomic on Redis and in LocMem.
+cache is one store for every process (Redis, or the database cache without REDIS_URL; see
+settings.CACHES). The count is a fixed window of numbered slots: each request claims the next
+free one with `cache.add`, which is atomic on every backend (SET NX on Redis, the primary key in
+the database cache). `cache.incr` is not: the database cache reads and then writes, so two
+processes counting at once could both write the same number.
 """
 
 import hashlib
@@ -115,7 +119,7 @@ class PasswordResetRateLimitMiddleware:
             keys.append(f"email:{email}")
         window = int(time.time() // self.window)
         # Count every key first, so that one over its limit does not spare the others.
-        counts = [_hit(f"{self.view_name}:{key}:{window}", self.window) for key in keys]
+        counts = [_hit(f"{self.view_name}:{key}:{window}", limit, self.window) for key in keys]
         if max(counts) <= limit:
             return None
         retry_after = self.window - int(time.time()) % self.window
@@ -124,13 +128,14 @@ class PasswordResetRateLimitMiddleware:
         return response
 
 
-def _hit(key: str, timeout: int) -> int:
+def _hit(key: str, limit: int, timeout: int) -> int:
+    """Counts one request under key: its number in the window, at most limit + 1."""
     # Hashed: addresses may hold characters that cache backends refuse in keys.
     key = "ratelimit:" + hashlib.sha256(key.encode()).hexdigest()
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this is the first hit of a new window.
-        cache.set(key, 1, timeout)
-        return 1
+    over = f"{key}:{limit + 1}"
+    if cache.get(over) is not None:
+        return limit + 1  # already over: one read, not limit + 1 failed adds
+    for number in range(1, limit + 2):
+        if cache.add(f"{key}:{number}", 1, timeout):
+            return number
+    return limit + 1

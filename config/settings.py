@@ -138,9 +138,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: a request that only reads must not hold a transaction, least of all on
+# SQLite, where every transaction there began with BEGIN IMMEDIATE and so took the one write
+# lock: one slow page made every other page wait. Writes take their transaction where they
+# write (the services' transaction.atomic, or the view's own block for a form writing several
+# rows); reads run in autocommit.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while the worker writes; the timeout rides out short locks.
+    # WAL lets readers go on while one connection writes; the busy timeout makes a second writer
+    # wait for the first instead of failing. IMMEDIATE applies to the explicit atomic blocks
+    # only, which are all writers: taking the write lock at BEGIN means two of them queue up
+    # behind the busy timeout, where two deferred transactions that both read and then write
+    # would deadlock on the upgrade and one would fail at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
@@ -255,14 +263,45 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-# Rate-limit counters: per process in LocMem, shared by every web process in Redis.
+# The cache holds the password-reset counts (config/ratelimit.py), which every web process must
+# share: a per-process cache let each gunicorn worker count alone, so N workers allowed N times
+# the limit. Redis when there is one; otherwise a table in the database, created by `migrate`
+# (accounts.apps runs createcachetable after every migrate, the test database's included).
+# The log-in lockout counts in the database already (axes' AccessAttempt rows).
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "seuranta",
-        }
+        },
+        # Cached page fragments ({% cache %} uses this alias when it exists).
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "seuranta-fragments",
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "seuranta_cache",
+            "KEY_PREFIX": "seuranta",
+            # Past MAX_ENTRIES the table drops a third of its rows, live counters included: a
+            # flood of distinct addresses must not be able to wipe an IP's count (default 300).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        # Cached page fragments ({% cache %} uses this alias when it exists). Files, not the
+        # database: on SQLite a cache write takes the write lock, and a page drawn while
+        # another person's import holds it would wait for it. Shared by the processes of the
+        # one machine the embedded setup runs on.
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "fragments"),
+            "KEY_PREFIX": "seuranta",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -12,10 +12,14 @@ importing it again over an earlier copy marks that copy cancelled.
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -55,6 +59,38 @@ def _local(value: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.datetime
     return value.astimezone(tz)
 
 
+# Control characters (C0, DEL, C1), surrogates and the Unicode line and paragraph separators.
+_UNSAFE_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+_SPACES = re.compile(r"\s+")
+
+
+def _text(value: object) -> str:
+    """A user's value as one line of calendar text: no control character ever reaches the file.
+
+    A CR/LF in a property the calendar library does not escape (a URL) would end the line and
+    start a property of the user's choosing; elsewhere it breaks the lines we lay out. Each such
+    character becomes a space.
+    """
+    text = "".join(
+        " " if unicodedata.category(char) in _UNSAFE_CATEGORIES else char for char in str(value)
+    )
+    return _SPACES.sub(" ", text).strip()
+
+
+_is_url = URLValidator(schemes=["http", "https"])
+
+
+def _meeting_url(location: str) -> str:
+    """The location as a URL property, only if all of it is one clean http(s) URL."""
+    if location != location.strip() or _text(location) != location:
+        return ""
+    try:
+        _is_url(location)
+    except ValidationError:
+        return ""
+    return location
+
+
 def _absolute(obj) -> str:
     try:
         return settings.SITE_URL + obj.get_absolute_url()
@@ -82,31 +118,21 @@ def _finish(cal: Calendar, moments: list[datetime.datetime]) -> bytes:
 
 
 def _interviewer_line(contact) -> str:
-    parts = [contact.name]
-    if contact.role:
-        parts.append(contact.role)
-    if contact.email:
-        parts.append(contact.email)
-    if contact.phone:
-        parts.append(contact.phone)
-    return ", ".join(parts)
+    parts = [contact.name, contact.role, contact.email, contact.phone]
+    return ", ".join(text for text in map(_text, parts) if text)
 
 
 def interview_event(interview: Interview, tz: zoneinfo.ZoneInfo, now: datetime.datetime) -> Event:
     application = interview.application
+    names = {"position": _text(application.position), "company": _text(application.company)}
     event = Event()
     event.add("uid", interview_uid(interview.pk))
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", _local(interview.starts_at, tz))
     event.add("dtend", _local(interview.ends_at, tz))
-    event.add(
-        "summary",
-        _("Interview: %(position)s – %(company)s")
-        % {"position": application.position, "company": application.company},
-    )
+    event.add("summary", _("Interview: %(position)s – %(company)s") % names)
     lines = [
-        _("Application: %(position)s at %(company)s")
-        % {"position": application.position, "company": application.company},
+        _("Application: %(position)s at %(company)s") % names,
         _("Kind: %(kind)s") % {"kind": interview.get_kind_display()},
         _("Duration: %(minutes)d minutes") % {"minutes": interview.duration_minutes},
     ]
@@ -114,11 +140,15 @@ def interview_event(interview: Interview, tz: zoneinfo.ZoneInfo, now: datetime.d
     if interviewers:
         lines.append(_("Interviewers:"))
         lines.extend(f"- {_interviewer_line(c)}" for c in interviewers)
-    if interview.location:
-        lines.append(_("Place or meeting link: %(location)s") % {"location": interview.location})
-        event.add("location", interview.location)
-        if interview.location.startswith(("https://", "http://")):
-            event.add("url", interview.location)
+    location = _text(interview.location)
+    if location:
+        lines.append(_("Place or meeting link: %(location)s") % {"location": location})
+        event.add("location", location)
+        # Anything else (a street address, or a link with something around or inside it)
+        # stays LOCATION text only.
+        url = _meeting_url(interview.location)
+        if url:
+            event.add("url", url)
     link = _absolute(application)
     if link:
         lines.append(_("In Seuranta: %(url)s") % {"url": link})
@@ -133,7 +163,7 @@ def interview_event(interview: Interview, tz: zoneinfo.ZoneInfo, now: datetime.d
 
 def _followup_summary(followup: Followup) -> str:
     application = followup.application
-    values = {"company": application.company, "position": application.position}
+    values = {"company": _text(application.company), "position": _text(application.position)}
     if followup.kind == Kind.THANK_YOU:
         return _("Send a thank-you note to %(company)s (%(position)s)") % values
     if followup.kind == Kind.CALL:

@@ -38,13 +38,20 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    # Rate-limit counters live in the cache; each test starts from none.
-    from django.core.cache import cache
+def empty_cache(django_db_setup, django_db_blocker):
+    # Rate-limit counters live in the cache; each test starts from none. Without REDIS_URL the
+    # cache is a table of the test database (created with it), so clearing it needs the
+    # database even in a test that does not otherwise use it.
+    # Cached page fragments too, so that no test sees another's pages.
+    from django.core.cache import caches
 
-    cache.clear()
+    with django_db_blocker.unblock():
+        for cache in caches.all():
+            cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        for cache in caches.all():
+            cache.clear()
 
 
 @pytest.fixture

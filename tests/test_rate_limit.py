@@ -194,3 +194,101 @@ def test_password_reset_limit_is_shared_through_redis(client, settings):
     for _ in range(5):
         assert reset(client, "erin@example.com").status_code == 302
     assert reset(client, "erin@example.com").status_code == 429
+
+
+# --- Shared by every process ---------------------------------------------------------------------
+
+# Another web process: its own interpreter, its own settings, the same database (and cache).
+OTHER_PROCESS = """
+import sys
+
+import django
+
+django.setup()
+from django.test import Client
+from django.urls import reverse
+
+what, address, times = sys.argv[1], sys.argv[2], int(sys.argv[3])
+client = Client()
+if what == "reset":
+    url, data = reverse("password_reset"), {"email": address}
+else:
+    url, data = reverse("login"), {"username": address, "password": "not-the-password"}
+for _ in range(times):
+    print(client.post(url, data, REMOTE_ADDR=sys.argv[4]).status_code)
+"""
+
+
+def database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def in_another_process(tmp_path, what: str, address: str, times: int, ip: str) -> list[int]:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=database_url(),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        SEURANTA_VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, what, address, str(times), ip],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return [int(line) for line in result.stdout.split()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_resets_counted_by_another_process_count_here_too(client, tmp_path):
+    """Two gunicorn workers share one count: 3 here and 2 there, and the 6th is refused."""
+    for _ in range(3):
+        assert reset(client, "frank@example.com").status_code == 302
+    assert in_another_process(tmp_path, "reset", "frank@example.com", 2, "198.51.100.7") == [
+        302,
+        302,
+    ]
+    assert reset(client, "frank@example.com", ip="198.51.100.8").status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_passwords_tried_in_another_process_count_towards_the_lockout(
+    client, alice, tmp_path
+):
+    assert in_another_process(tmp_path, "login", alice.email, 2, "203.0.113.7") == [200, 200]
+    for _ in range(2):
+        assert log_in(client, alice.email, WRONG).status_code == 200
+    assert log_in(client, alice.email, WRONG).status_code == 429
+    assert log_in(client, alice.email, PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_creates_the_cache_table_the_counts_live_in(settings):
+    """Without REDIS_URL the counts are rows of a table no migration makes: migrate makes it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if settings.REDIS_URL:
+        pytest.skip("REDIS_URL is set: the counts are in Redis, not in a table")
+    table = settings.CACHES["default"]["LOCATION"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+    assert table not in connection.introspection.table_names()
+    call_command("migrate", verbosity=0, interactive=False)
+    assert table in connection.introspection.table_names()

@@ -31,7 +31,8 @@ def _create_once(model, request: HttpRequest, form, create: Callable):
     if existing is not None:
         return existing, False
     try:
-        # A savepoint: on PostgreSQL the request's transaction stays usable after the error.
+        # Its own block (a savepoint if a caller holds a transaction): on PostgreSQL the
+        # connection stays usable for the look-up after the error.
         with transaction.atomic():
             return create(submission_key=form.cleaned_data.get("submission_key")), True
     except IntegrityError:

@@ -4,6 +4,7 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -114,7 +115,9 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, queryset=interview.prep_items.all(), prefix="prep"
     )
     if request.method == "POST" and formset.is_valid():
-        formset.save()
+        # Every answer or none (requests are not atomic).
+        with transaction.atomic():
+            formset.save()
         messages.success(request, _("Your preparation was saved."))
         return redirect(interview)
     return _interview_page(request, interview, formset=formset)
@@ -145,9 +148,10 @@ def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     interview = item.interview
     # The Remove button posts the checklist's own form: keep the answers typed on the page.
     answers = PrepItemFormSet(request.POST, queryset=interview.prep_items.all(), prefix="prep")
-    if answers.is_valid():
-        answers.save()
-    item.delete()
+    with transaction.atomic():
+        if answers.is_valid():
+            answers.save()
+        item.delete()
     messages.success(request, _("The question was removed from the checklist."))
     return redirect(f"{interview.get_absolute_url()}#prep-heading")
 

@@ -9,9 +9,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from applications.models import SalaryPeriod, Status
+from applications.models import Application, SalaryPeriod, Status
 from exports.csv_export import FORMULA_STARTS
 from exports.csv_import.mapping import _normalize
+
+_AMOUNT_FIELD = Application._meta.get_field("expected_salary")
+# Digits an amount may have before the decimal point: what the column stores.
+AMOUNT_WHOLE_DIGITS = _AMOUNT_FIELD.max_digits - _AMOUNT_FIELD.decimal_places
+CENTS = Decimal(1).scaleb(-_AMOUNT_FIELD.decimal_places)
 
 CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "kr": "SEK"}
 PERIOD_WORDS = {
@@ -125,9 +130,19 @@ def parse_amount(value: str) -> tuple[Decimal, str]:
         amount = Decimal(text)
     except InvalidOperation:
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
-    if not amount.is_finite():
+    if not amount.is_finite():  # NaN, sNaN, Infinity
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
-    return amount.quantize(Decimal("0.01")), currency
+    # Checked before any arithmetic: rounding 1e30 or 9e999999 to cents needs more digits than
+    # Decimal's context has, and raised InvalidOperation (a 500) instead of saying so.
+    if not amount.is_zero() and amount.adjusted() >= AMOUNT_WHOLE_DIGITS:
+        raise ValueError(
+            _(
+                "“%(value)s” is too large: an amount has at most %(digits)d digits before the "
+                "decimal point."
+            )
+            % {"value": value, "digits": AMOUNT_WHOLE_DIGITS}
+        )
+    return amount.quantize(CENTS), currency
 
 
 def parse_currency(value: str) -> str:

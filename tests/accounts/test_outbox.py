@@ -67,3 +67,60 @@ def test_the_outbox_shows_when_a_message_was_sent_in_the_users_time_zone(alice_c
     message = alice_client.get(reverse("outbox")).context["emails"][0]
     assert message.date == datetime.datetime(2026, 1, 15, 10, 0, tzinfo=datetime.UTC)
     assert "01/15/2026 noon" in alice_client.get(reverse("outbox")).content.decode()
+
+
+def test_the_outbox_opens_only_my_mails_not_three_thousand_of_other_users(
+    alice_client, outbox_dir, monkeypatch
+):
+    """Each user's mails are listed apart: the page parses alice's 2, not bob's 3 000."""
+    import email
+
+    connection = get_connection("accounts.outbox.OutboxEmailBackend")
+    connection.send_messages(
+        EmailMultiAlternatives(f"Reminder {n}", "Body", "seuranta@localhost", [f"u{n}@example.com"])
+        for n in range(3000)
+    )
+    send("alice@example.com", "First for Alice")
+    send("alice@example.com", "Second for Alice")
+    parsed = []
+    parse = email.message_from_bytes
+
+    def counting_parse(*args, **kwargs):
+        parsed.append(1)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(email, "message_from_bytes", counting_parse)
+    emails = alice_client.get(reverse("outbox")).context["emails"]
+    assert [m.subject for m in emails] == ["Second for Alice", "First for Alice"]
+    assert len(parsed) == 2
+    parsed.clear()
+    assert alice_client.get(reverse("outbox_message", args=[emails[0].id])).status_code == 200
+    assert len(parsed) == 1
+
+
+def test_mails_from_before_the_per_user_lists_still_show_to_their_owner_only(
+    alice_client, outbox_dir
+):
+    """An outbox written before the lists existed is listed once, on first use."""
+    import shutil
+
+    send("alice@example.com", "Older for Alice")
+    send("bob@example.com", "Older for Bob")
+    shutil.rmtree(outbox_dir / "by-recipient")
+    page = alice_client.get(reverse("outbox")).content.decode()
+    assert "Older for Alice" in page
+    assert "Older for Bob" not in page
+    assert (outbox_dir / "by-recipient" / ".complete").exists()
+
+
+def test_a_bcc_or_cc_recipient_sees_the_mail_too_and_names_do_not_matter(alice_client, outbox_dir):
+    connection = get_connection("accounts.outbox.OutboxEmailBackend")
+    message = EmailMultiAlternatives(
+        "Copied",
+        "Body",
+        "seuranta@localhost",
+        ["Bob <bob@example.com>"],
+        cc=["Alice Example <Alice@Example.com>"],
+    )
+    connection.send_messages([message])
+    assert [m.subject for m in alice_client.get(reverse("outbox")).context["emails"]] == ["Copied"]
