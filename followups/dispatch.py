@@ -129,6 +129,11 @@ def _claimable(now: datetime.datetime):
     )
 
 
+def has_due(now: datetime.datetime) -> bool:
+    """Whether a follow-up is due and unclaimed now (one look at followup_dispatch_idx)."""
+    return _claimable(now).exists()
+
+
 def claim_due(
     *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
 ) -> list[tuple[int, uuid.UUID]]:
