@@ -1,7 +1,7 @@
 """dispatch: 10 000 due follow-ups claimed, rendered, sent to the SMTP sink and marked by two
 dispatcher processes, against raw smtplib pushing 10 000 copies of a real reminder email to the
 same sink from two processes (the sink's and the network's limit). Every commit is durable
-(PostgreSQL's default synchronous_commit): goal 0.35."""
+(PostgreSQL's default: each commit waits for the WAL flush): goal 0.35."""
 
 import datetime
 import json
