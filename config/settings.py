@@ -334,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
         "task": "followups.tasks.dispatch_due_followups",
         "schedule": float(FOLLOWUP_DISPATCH_INTERVAL),
+        # Ticks on the interval's boundaries (whole minutes for 60 s), not beat's start time plus
+        # n intervals: follow-ups fall due on the minute (calls at 10:00), and are sent then
+        # instead of up to an interval later.
+        "relative": True,
         # A pass that waits in the queue longer than an interval is superseded by the next one.
         "options": {"expires": float(FOLLOWUP_DISPATCH_INTERVAL)},
     },

@@ -15,7 +15,6 @@ An email that went out just before such a crash is sent a second time: the one d
 design allows, in exchange for never losing a reminder.
 """
 
-import contextlib
 import dataclasses
 import datetime
 import logging
@@ -130,6 +129,11 @@ def _claimable(now: datetime.datetime):
     )
 
 
+def has_due(now: datetime.datetime) -> bool:
+    """Whether a follow-up is due and unclaimed now (one look at followup_dispatch_idx)."""
+    return _claimable(now).exists()
+
+
 def claim_due(
     *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
 ) -> list[tuple[int, uuid.UUID]]:
@@ -174,30 +178,6 @@ def _finish(pk: int, token: uuid.UUID, **fields) -> bool:
         **fields
     )
     return updated == 1
-
-
-@contextlib.contextmanager
-def _commits_without_waiting_for_disk():
-    """PostgreSQL: for this pass, a commit returns before its WAL reaches the disk.
-
-    Waiting for the flush cost about 3 ms a reminder here, most of a reminder's time. A killed
-    worker loses nothing by it (the server has the commit); only a crash of the database server
-    itself, within a fraction of a second of a commit, could forget that a reminder was sent,
-    and then it is sent again: a duplicate, never a lost reminder, as after a killed worker.
-    Set for the session (one statement per pass, not one per row) and reset after the pass, so
-    nothing else on this connection is affected.
-    """
-    if db_connection.vendor != "postgresql":
-        yield
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    try:
-        yield
-    finally:
-        # The connection may be broken by now (the reason the pass ends); it is closed then.
-        with contextlib.suppress(Exception), db_connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
 
 
 def _record_sent(pk: int, token: uuid.UUID, *, now: datetime.datetime, late: bool) -> bool:
@@ -384,17 +364,6 @@ def dispatch_due(
     No row is started after `deadline` (a time.monotonic() value; the periodic task's, see
     followups.tasks) nor after half the lease; the rest are handed back for the next pass.
     """
-    with _commits_without_waiting_for_disk():
-        return _dispatch_due(now=now, batch_size=batch_size, lease=lease, deadline=deadline)
-
-
-def _dispatch_due(
-    *,
-    now: datetime.datetime | None,
-    batch_size: int,
-    lease: datetime.timedelta,
-    deadline: float | None,
-) -> DispatchResult:
     now = now or timezone.now()
     result = DispatchResult()
     claims = claim_due(now=now, batch_size=batch_size, lease=lease)

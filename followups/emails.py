@@ -5,8 +5,6 @@ User data goes into the templates as plain values: the HTML part is auto-escaped
 is forced onto one line, so a company named "Acme\\r\\nBcc: …" stays a company name.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -14,17 +12,6 @@ from django.utils import timezone, translation
 
 from followups import links
 from followups.models import Followup
-
-
-class ReminderEmail(EmailMultiAlternatives):
-    def message(self):
-        message = super().message()
-        if message.is_multipart() and message.get_boundary() is None:
-            # Left unset, the generator picks a random boundary and compiles a regular
-            # expression for it to check the body against: a fifth of the MIME work of every
-            # reminder. A UUID cannot occur in the body by chance.
-            message.set_boundary(f"==seuranta-{uuid.uuid4().hex}==")
-        return message
 
 
 def one_line(text: str) -> str:
@@ -67,7 +54,7 @@ def reminder_message(followup: Followup, *, late: bool = False, connection=None)
         text = render_to_string("emails/reminder.txt", context)
         html = render_to_string("emails/reminder.html", context)
     unsubscribe = context["unsubscribe_url"]
-    message = ReminderEmail(
+    message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -11,8 +11,9 @@ import time
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
-from followups.dispatch import DispatchResult, dispatch_due
+from followups.dispatch import DispatchResult, dispatch_due, has_due
 
 log = logging.getLogger(__name__)
 
@@ -91,4 +92,11 @@ def dispatch_until_done(
 
 @shared_task(name="followups.tasks.dispatch_due_followups")
 def dispatch_due_followups() -> dict[str, int]:
-    return dispatch_until_done().as_dict()
+    result = dispatch_until_done()
+    if has_due(timezone.now()):
+        # A burst (every call reminder of the morning is due at 10:00) outlasts one task's
+        # batches: the next task starts now rather than at the next beat tick. It is only a
+        # trigger, the due rows stay the queue: if the broker loses it, beat's next tick does
+        # the same work. It expires as beat's own tasks do, and the chain ends with the backlog.
+        dispatch_due_followups.apply_async(expires=float(settings.FOLLOWUP_DISPATCH_INTERVAL))
+    return result.as_dict()

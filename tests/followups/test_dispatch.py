@@ -1,6 +1,7 @@
 """The dispatch pass: each due reminder emailed once, retried on SMTP failure, never lost."""
 
 import datetime
+import functools
 import smtplib
 import time
 import uuid
@@ -362,6 +363,50 @@ def test_the_periodic_task_repeats_passes_until_nothing_is_due(alice, mailoutbox
     assert (total.claimed, total.sent) == (5, 5)
     assert len(mailoutbox) == 5
     assert dispatch_due_followups()["claimed"] == 0
+
+
+def test_a_task_that_leaves_reminders_due_starts_the_next_one_at_once(
+    alice, mailoutbox, monkeypatch
+):
+    from followups import tasks
+
+    for minutes in range(2):
+        due(alice, due_at=NOW - minutes * MINUTE)
+    # One reminder per task, as if a burst had outlasted its batches.
+    monkeypatch.setattr(
+        tasks,
+        "dispatch_until_done",
+        functools.partial(dispatch_until_done, max_batches=1, batch_size=1),
+    )
+    queued = []
+    monkeypatch.setattr(
+        dispatch_due_followups, "apply_async", lambda **options: queued.append(options)
+    )
+
+    assert dispatch_due_followups()["sent"] == 1
+    assert len(queued) == 1
+    assert queued[0]["expires"] > 0
+    assert dispatch_due_followups()["sent"] == 1
+    assert len(queued) == 1  # Nothing left: the chain ends.
+    assert len(mailoutbox) == 2
+
+
+def test_the_beat_ticks_on_the_minute_when_reminders_fall_due(settings):
+    from celery.beat import ScheduleEntry
+
+    from config.celery_app import app
+
+    entry = ScheduleEntry(
+        **settings.CELERY_BEAT_SCHEDULE["dispatch-due-followups"],
+        name="dispatch-due-followups",
+        app=app,
+        last_run_at=datetime.datetime(2026, 3, 10, 9, 59, 23, tzinfo=datetime.UTC),
+    )
+    at = datetime.datetime(2026, 3, 10, 9, 59, 30, tzinfo=datetime.UTC)
+    entry.schedule.nowfun = lambda: at
+    assert at + entry.schedule.remaining_estimate(entry.last_run_at) == at.replace(
+        minute=0, hour=10, second=0
+    )
 
 
 def test_the_management_command_runs_one_pass_and_prints_counts(alice, mailoutbox, capsys):
