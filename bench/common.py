@@ -452,7 +452,7 @@ def med(values: list[float]) -> float:
 
 
 def wrk(url: str, cookie: str, seconds: int, connections: int = 4) -> dict:
-    """requests/s, mean latency (ms) and non-2xx count of one wrk run."""
+    """requests/s, the 95th percentile latency (ms) and non-2xx count of one wrk run."""
     out = subprocess.run(
         [
             "wrk",
@@ -463,6 +463,8 @@ def wrk(url: str, cookie: str, seconds: int, connections: int = 4) -> dict:
             "-d",
             f"{seconds}s",
             "--latency",
+            "-s",
+            str(ROOT / "bench" / "lua" / "p95.lua"),
             "-H",
             f"Cookie: {cookie}",
             url,
@@ -476,6 +478,7 @@ def wrk(url: str, cookie: str, seconds: int, connections: int = 4) -> dict:
     errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": rps,
+        "p95_ms": int(re.search(r"p95_us: (\d+)", out).group(1)) / 1000,
         "non_2xx": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(1) if errors else "",
     }

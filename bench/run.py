@@ -26,6 +26,7 @@ from bench.context import Bench
 BENCHMARKS = {
     "pages": "bench.pages",
     "pages-scale": "bench.pages_scale",
+    "pages-latency": "bench.pages_latency",
     "export": "bench.export",
     "dispatch": "bench.dispatch",
     "lateness": "bench.lateness",

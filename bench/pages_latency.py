@@ -1,0 +1,39 @@
+"""pages-latency: the 95th percentile response time of each main page for a user with 10 000
+applications, at 8 concurrent clients (wrk, -c 8) on the same gunicorn as the other pages
+benchmarks. Goal: at most 100 ms each."""
+
+from bench import common
+from bench.pages import check_pages, page_urls
+
+NAME = "pages-latency"
+APPLICATIONS = 10_000
+CLIENTS = 8
+GOAL_MS = 100
+
+
+def run(bench) -> list[dict]:
+    user = bench.seeded_user(APPLICATIONS)
+    cookie = bench.cookie(user)
+    urls = page_urls(bench.web, user)
+    check_pages(urls, cookie)
+    pages, errors = {}, 0
+    for name, url in urls.items():
+        result = common.wrk(url, cookie, bench.wrk_seconds, connections=CLIENTS)
+        errors += result["non_2xx"]
+        pages[name] = {"p95_ms": round(result["p95_ms"], 1), "rps": round(result["rps"], 1)}
+        common.log(f"pages-latency {name}: p95 {result['p95_ms']:.1f} ms at {CLIENTS} clients")
+    worst = max(p["p95_ms"] for p in pages.values())
+    return [
+        {
+            "name": NAME,
+            "applications": APPLICATIONS,
+            "concurrency": CLIENTS,
+            "pages": pages,
+            "non_2xx": errors,
+            "ratio": worst,
+            "goal": f"p95 <= {GOAL_MS} ms each at {CLIENTS} clients",
+            "met": worst <= GOAL_MS and errors == 0,
+            "summary": ", ".join(f"{n} p95 {p['p95_ms']:.0f} ms" for n, p in pages.items()),
+            "baseline_summary": "",
+        }
+    ]
