@@ -223,7 +223,12 @@ def check_rows(
 
 
 def import_rows(
-    *, user, headers: list[str], rows: list[list[str]], mapping: dict[str, int | None]
+    *,
+    user,
+    headers: list[str],
+    rows: list[list[str]],
+    mapping: dict[str, int | None],
+    report=None,
 ) -> int:
     """Create the applications of a file, all or nothing. Returns how many were created."""
     result = check_rows(user=user, headers=headers, rows=rows, mapping=mapping)
