@@ -21,7 +21,7 @@ from applications.models import (
     Status,
     StatusChange,
 )
-from followups.services import followups_sync_application
+from followups.services import followups_sync_application, followups_sync_applications
 
 
 def default_bank_questions() -> list[str]:
@@ -503,6 +503,21 @@ def applications_restore(*, entries: list[tuple[Application, list[StatusChange],
             for contact in contacts
         ]
     )
+
+
+def applications_create(
+    *, entries: list[tuple[Application, list]], now: datetime.datetime | None = None
+) -> None:
+    """application_create for many checked applications: (application, contacts) each.
+
+    Each gets the first step of its timeline at its status_changed_at (now when unset) and its
+    follow-ups from the same sync, a chunk of applications at a time.
+    """
+    now = now or timezone.now()
+    for application, _contacts in entries:
+        application.status_changed_at = application.status_changed_at or now
+    applications_restore(entries=[(application, [], contacts) for application, contacts in entries])
+    followups_sync_applications(application_ids=[application.pk for application, _c in entries])
 
 
 def interviews_restore(*, entries: list[tuple[Interview, list, list[PrepItem]]]) -> None:
