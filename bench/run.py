@@ -27,6 +27,7 @@ BENCHMARKS = {
     "pages": "bench.pages",
     "pages-scale": "bench.pages_scale",
     "export": "bench.export",
+    "import": "bench.imports",
     "dispatch": "bench.dispatch",
     "lateness": "bench.lateness",
     "scan": "bench.scan",
