@@ -40,9 +40,12 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     # Rate-limit counters live in the cache; each test starts from none.
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    # Import progress lives in its own cache (files under var/ here), keyed by job id, which
+    # the next test database hands out again.
+    caches["progress"].clear()
     yield
     cache.clear()
 
