@@ -28,6 +28,7 @@ BENCHMARKS = {
     "pages-scale": "bench.pages_scale",
     "pages-latency": "bench.pages_latency",
     "export": "bench.export",
+    "import": "bench.imports",
     "dispatch": "bench.dispatch",
     "lateness": "bench.lateness",
     "burst": "bench.burst",

@@ -303,6 +303,24 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
+# Progress of import jobs (exports.progress): written by the worker while its import's
+# transaction is still open, read by every web process. A cache alias of its own, so that it
+# never depends on what the default cache is; files under var/ when there is no Redis.
+CACHES = vars().get("CACHES") or {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+CACHES["progress"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "seuranta",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "progress"),
+    }
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None

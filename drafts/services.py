@@ -167,3 +167,16 @@ def template_reset(*, owner, kind: str, language: str) -> bool:
     """Back to the built-in wording; True if there was an own template to remove."""
     deleted, _ = DraftTemplate.objects.filter(owner=owner, kind=kind, language=language).delete()
     return bool(deleted)
+
+
+def drafts_restore(*, drafts: list[Draft]) -> None:
+    """Save drafts recorded elsewhere (an export being restored) as they were, in bulk.
+
+    The caller has checked them (full_clean) and left out those the account already has.
+    """
+    Draft.objects.bulk_create(drafts, batch_size=500)
+
+
+def templates_restore(*, templates: list[DraftTemplate]) -> None:
+    """Save the templates of an export the account has none of (its own wording wins)."""
+    DraftTemplate.objects.bulk_create(templates)

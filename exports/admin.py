@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from exports.models import CalendarFeed
+from exports.models import CalendarFeed, ImportJob
 
 
 @admin.register(CalendarFeed)
@@ -10,3 +10,26 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     # The token is a password in all but name: not shown, not searchable.
     exclude = ["token"]
     readonly_fields = ["owner", "created_at", "last_fetched_at"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["owner", "kind", "filename", "state", "created_at", "finished_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["owner__email"]
+    # The uploaded file is the person's data, and may be 20 MB: not shown.
+    exclude = ["payload"]
+    readonly_fields = [
+        "owner",
+        "kind",
+        "state",
+        "filename",
+        "options",
+        "total",
+        "done",
+        "problems",
+        "result",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]

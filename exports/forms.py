@@ -37,6 +37,23 @@ class JsonUploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
+    take_preferences = forms.BooleanField(
+        label=_("Also take preferences from the file"),
+        help_text=_(
+            "Your name, language, reminder times and other settings are replaced by those in "
+            "the file. Without this, only your applications and what belongs to them are "
+            "imported."
+        ),
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > JSON_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": JSON_MAX_BYTES >> 20}
+            )
+        return upload
 
 
 class MappingForm(forms.Form):

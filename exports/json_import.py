@@ -14,6 +14,11 @@ the same file again changes nothing:
 An application that already exists keeps its own status, history and follow-ups; the import adds
 the interviews, feedback, contacts and drafts it lacks. A new application gets its history and
 follow-ups as in the file. Either way the follow-up sync then brings the follow-ups in step.
+
+Fast by design, for accounts of ten thousand applications: every row is checked first, with
+nothing written, against the account's natural keys read up front in a few queries; then the
+rows are written in bulk through the services, model by model in dependency order, a chunk of
+applications at a time, each chunk's follow-ups synced together.
 """
 
 from __future__ import annotations
@@ -44,16 +49,26 @@ from applications.models import (
     StatusChange,
 )
 from applications.services import (
-    application_restore,
-    contact_find_or_create,
-    interview_restore,
+    application_contacts_add,
+    applications_restore,
+    bank_questions_restore,
+    contacts_find_or_create,
+    feedback_restore,
+    interview_interviewers_add,
+    interviews_restore,
 )
 from core.validators import validate_year
 from drafts.models import Draft, DraftTemplate
+from drafts.services import drafts_restore, templates_restore
 from exports import json_export as schema
 from exports.problems import ImportRefused, Problem, problems_from
+from exports.progress import Phase
 from followups.models import Followup
-from followups.services import followup_restore, followups_sync_application
+from followups.services import (
+    followup_restore_keys,
+    followups_restore,
+    followups_sync_applications,
+)
 
 JSON_MAX_BYTES = 20 * 1024 * 1024
 # Whole numbers are stored in 32-bit columns at most (positions, durations, delays).
@@ -162,7 +177,8 @@ def _type_problem(field: models.Field, value: Any) -> str | None:
             return _text_problem(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return _("Expected a number.")
-        if not math.isfinite(value) or abs(value) >= INT_LIMIT**2:
+        # abs() first: math.isfinite() of a whole number with hundreds of digits overflows.
+        if abs(value) >= INT_LIMIT**2 or not math.isfinite(value):
             return _("The number is too large.")
         return None
     if not isinstance(value, str):
@@ -170,14 +186,68 @@ def _type_problem(field: models.Field, value: Any) -> str | None:
     return _text_problem(value)
 
 
+@dataclass
+class _InterviewPlan:
+    interview: Interview
+    interviewers: list[int]  # indexes into _Importer.people
+    checklist: list[PrepItem]
+
+
+@dataclass
+class _ApplicationPlan:
+    """What the import writes for one application of the file (or of several equal ones)."""
+
+    application: Application  # not saved yet when `created`
+    created: bool
+    listed: bool = False  # in _Importer.plans, to be written
+    history: list[StatusChange] = field(default_factory=list)
+    contacts: list[int] = field(default_factory=list)  # indexes into _Importer.people
+    interviews: list[_InterviewPlan] = field(default_factory=list)
+    # Interviewers the file adds to interviews the account already has.
+    interviewer_links: list[tuple[Interview, int]] = field(default_factory=list)
+    feedback: list[FeedbackEntry] = field(default_factory=list)
+    followups: list[Followup] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+    # Interviews by start (the account's and the file's), feedback and drafts already planned
+    # or stored: the natural keys of the application's rows.
+    interviews_by_start: dict = field(default_factory=dict)
+    feedback_keys: set = field(default_factory=set)
+    draft_keys: set = field(default_factory=set)
+    # Interview references of the file, for the follow-ups and drafts of this application.
+    constraint_keys: set = field(default_factory=set)
+
+
+# Applications written (and their follow-ups synced) per step of the progress bar.
+WRITE_CHUNK = 1000
+# Applications checked per update of the progress bar.
+CHECK_REPORT_EVERY = 500
+
+
+def _interview_key(interview: Interview):
+    # A saved interview by id; a planned one by the object itself (unsaved models do not hash).
+    return interview.pk if interview.pk is not None else ("new", id(interview))
+
+
 class _Importer:
-    def __init__(self, user):
+    """First `check`: every row validated against the account's natural keys, read up front
+    in a few queries, nothing written. Then `write`: bulk through the services, in dependency
+    order, a chunk of applications at a time.
+    """
+
+    def __init__(self, user, report=None):
         self.user = user
+        self.report = report or (lambda phase, done, total: None)
         self.problems: list[Problem] = []
         self.result = ImportResult()
-        self.contacts: dict[Any, Contact | None] = {}
+        # The file's contacts, by its ids: an index into self.people, or None when refused.
+        self.contacts: dict[Any, int | None] = {}
+        self.people: list[dict[str, Any]] = []
         # Fields whose value fields() refused, by path: full_clean skips them, valid() fails.
         self.refused: dict[str, set[str]] = {}
+        self.preference_values: dict[str, Any] = {}
+        self.bank: list[BankQuestion] = []
+        self.templates: list[DraftTemplate] = []
+        self.plans: list[_ApplicationPlan] = []
 
     def fields(self, model, item: dict, names: list[str], path: str) -> dict[str, Any]:
         """The item's values for these fields; a value of the wrong type is a problem."""
@@ -210,7 +280,9 @@ class _Importer:
         refused = self.refused.get(path, set())
         exclude = [*exclude, *refused]
         try:
-            obj.full_clean(exclude=exclude, validate_constraints=False)
+            # No unique or constraint checks: each would be a query per row. The natural keys
+            # are compared in memory, and the database refuses anything else in the transaction.
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             self.problems.extend(problems_from(error, path))
             return False
@@ -239,7 +311,15 @@ class _Importer:
                 setattr(obj, model_field.attname, timezone.make_aware(value, self.user.tzinfo))
         return ok
 
-    # --- account-level lists ---------------------------------------------------------------
+    # --- Checking: no writes -----------------------------------------------------------------
+
+    def check(self, data: dict, *, take_preferences: bool) -> None:
+        if take_preferences:
+            self.preferences(data)
+        self.question_bank(data)
+        self.draft_templates(data)
+        self.contacts_list(data)
+        self.applications(data)
 
     def preferences(self, data: dict) -> None:
         account = data.get("account")
@@ -274,10 +354,7 @@ class _Importer:
             if candidate.country not in dict(country_choices()):
                 self.problems.append(Problem(path, "country", _("Choose a country from the list.")))
                 return
-        # Through the same service as the preferences form: changed delays reschedule.
-        user_preferences_update(
-            user=self.user, **{name: getattr(candidate, name) for name in values}
-        )
+        self.preference_values = {name: getattr(candidate, name) for name in values}
 
     def question_bank(self, data: dict) -> None:
         existing = {
@@ -293,11 +370,13 @@ class _Importer:
                 continue
             created = entry.question.casefold() not in existing
             if created:
-                entry.save()
+                self.bank.append(entry)
                 existing.add(entry.question.casefold())
             self.result.count("question_bank", created)
 
     def draft_templates(self, data: dict) -> None:
+        # The account's own wording wins over the file's.
+        existing = set(DraftTemplate.objects.owned_by(self.user).values_list("kind", "language"))
         for i, item in enumerate(_list(data, "draft_templates", "", self.problems)):
             here = f"draft_templates[{i}]"
             template = DraftTemplate(
@@ -305,12 +384,11 @@ class _Importer:
             )
             if not self.valid(template, here, ["owner"]):
                 continue
-            # The account's own wording wins over the file's.
-            created = not DraftTemplate.objects.filter(
-                owner=self.user, kind=template.kind, language=template.language
-            ).exists()
+            key = (template.kind, template.language)
+            created = key not in existing
             if created:
-                template.save()
+                self.templates.append(template)
+                existing.add(key)
             self.result.count("draft_templates", created)
 
     def contacts_list(self, data: dict) -> None:
@@ -324,13 +402,11 @@ class _Importer:
                 if ref is not None:
                     self.contacts[ref] = None  # known, but refused: no second problem for it
                 continue
-            details = {name: getattr(contact, name) for name in schema.CONTACT_FIELDS}
-            found, created = contact_find_or_create(owner=self.user, **details)
             if ref is not None:
-                self.contacts[ref] = found
-            self.result.count("contacts", created)
+                self.contacts[ref] = len(self.people)
+            self.people.append({name: getattr(contact, name) for name in schema.CONTACT_FIELDS})
 
-    def contact_refs(self, refs, path: str, column: str = "contacts") -> list[Contact]:
+    def contact_refs(self, refs, path: str, column: str = "contacts") -> list[int]:
         if refs is None:
             return []
         if not isinstance(refs, list):
@@ -349,11 +425,51 @@ class _Importer:
                 found.append(self.contacts[ref])
         return found
 
-    # --- applications and what hangs on them -----------------------------------------------
-
     def applications(self, data: dict) -> None:
-        for i, item in enumerate(_list(data, "applications", "", self.problems)):
+        items = _list(data, "applications", "", self.problems)
+        self.load_account()
+        total = len(items)
+        for i, item in enumerate(items):
+            if i % CHECK_REPORT_EVERY == 0:
+                self.report(Phase.CHECKING, i, total)
             self.application(item, f"applications[{i}]")
+        self.report(Phase.CHECKING, total, total)
+
+    def load_account(self) -> None:
+        """The natural keys of the account's applications and their rows, in a few queries."""
+        owned = {"owner": self.user}
+        self.by_key: dict[tuple, _ApplicationPlan] = {}
+        existing: dict[int, _ApplicationPlan] = {}
+        for app in (
+            Application.objects.filter(**owned)
+            .only("id", "owner_id", "company", "position", "applied_on")
+            .order_by("-id")  # the oldest of equal ones wins, as .order_by("id").first()
+        ):
+            plan = _ApplicationPlan(application=app, created=False)
+            self.by_key[self._key(app)] = plan
+            existing[app.pk] = plan
+        if not existing:
+            return
+        for interview in Interview.objects.filter(**owned).only(
+            "id", "application_id", "starts_at"
+        ):
+            plan = existing.get(interview.application_id)
+            if plan is not None:
+                plan.interviews_by_start[interview.starts_at] = interview
+        for app_id, received_on, text in FeedbackEntry.objects.filter(**owned).values_list(
+            "application_id", "received_on", "text"
+        ):
+            if app_id in existing:
+                existing[app_id].feedback_keys.add((received_on, text))
+        for app_id, interview_id, kind, subject in Draft.objects.filter(**owned).values_list(
+            "application_id", "interview_id", "kind", "subject"
+        ):
+            if app_id in existing:
+                existing[app_id].draft_keys.add((interview_id, kind, subject))
+
+    @staticmethod
+    def _key(app: Application) -> tuple:
+        return (app.company.casefold(), app.position.casefold(), app.applied_on)
 
     def application(self, item: dict, path: str) -> None:
         values = self.fields(Application, item, schema.APPLICATION_FIELDS, path)
@@ -362,35 +478,25 @@ class _Importer:
         if not self.valid(app, path, ["owner", "created_at", "updated_at"]):
             self.check_children(item, path)
             return
-        existing = (
-            Application.objects.owned_by(self.user)
-            .filter(
-                company__iexact=app.company,
-                position__iexact=app.position,
-                applied_on=app.applied_on,
-            )
-            .order_by("id")
-            .first()
-        )
-        created = existing is None
         contacts = self.contact_refs(item.get("contacts"), path)
+        plan = self.by_key.get(self._key(app))
+        # An application of the file equal to one before it is that one, as it would be if
+        # the first had been saved already.
+        created = plan is None
         if created:
-            application_restore(
-                application=app, history=self.history(item, path), contacts=contacts
-            )
-        else:
-            app = existing
-            if contacts:
-                app.contacts.add(*contacts)
+            plan = _ApplicationPlan(application=app, created=True)
+            plan.history = self.history(item, path)
+            self.by_key[self._key(app)] = plan
+        if not plan.listed:
+            plan.listed = True
+            self.plans.append(plan)
+        plan.contacts += contacts
         self.result.count("applications", created)
-        interviews, touched = self.interviews(app, item, path)
-        self.feedback(app, item, path)
+        interviews = self.interviews(plan, item, path)
+        self.feedback(plan, item, path)
         if created:
-            self.followups(app, item, path, interviews)
-        self.drafts(app, item, path, interviews)
-        if (created or touched) and not self.problems:
-            # With a problem the import is refused anyway; the sync would only see bad data.
-            followups_sync_application(application=app)
+            self.followups(plan, item, path, interviews)
+        self.drafts(plan, item, path, interviews)
 
     def check_children(self, item: dict, path: str) -> None:
         """Report the problems of an invalid application's rows too, without writing them."""
@@ -409,7 +515,7 @@ class _Importer:
                 self.valid(obj, here, [*parents, "next_attempt_at", "created_at", "updated_at"])
 
     def history(self, item: dict, path: str) -> list[StatusChange]:
-        """The recorded timeline, checked (an empty one: application_restore starts it)."""
+        """The recorded timeline, checked (an empty one: applications_restore starts it)."""
         changes = []
         for j, row in enumerate(_list(item, "status_history", path, self.problems)):
             here = f"{path}.status_history[{j}]"
@@ -420,41 +526,34 @@ class _Importer:
                 changes.append(change)
         return changes
 
-    def interviews(self, app: Application, item: dict, path: str) -> tuple[dict, bool]:
+    def interviews(self, plan: _ApplicationPlan, item: dict, path: str) -> dict:
         by_ref: dict[Any, Interview | None] = {}
-        touched = False
-        existing = {i.starts_at: i for i in Interview.objects.filter(application=app)}
         for j, row in enumerate(_list(item, "interviews", path, self.problems)):
             here = f"{path}.interviews[{j}]"
             ref = self.ref(row.get("id"), here, "id")
             interview = Interview(
                 owner=self.user,
-                application=app,
+                application=plan.application,
                 **self.fields(Interview, row, schema.INTERVIEW_FIELDS, here),
             )
             if not self.valid(interview, here, ["owner", "application"]):
                 if ref is not None:
                     by_ref[ref] = None  # known, but refused: no second problem for it
                 continue
-            found = existing.get(interview.starts_at)
+            found = plan.interviews_by_start.get(interview.starts_at)
             interviewers = self.contact_refs(row.get("interviewers"), here, "interviewers")
             if found is None:
-                interview_restore(
-                    interview=interview,
-                    interviewers=interviewers,
-                    checklist=self.prep_items(row, here),
+                plan.interviews.append(
+                    _InterviewPlan(interview, interviewers, self.prep_items(row, here))
                 )
-                existing[interview.starts_at] = interview
-                touched = True
+                plan.interviews_by_start[interview.starts_at] = interview
             else:
                 interview = found
-                if interviewers:
-                    interview.interviewers.add(*interviewers)
-                    app.contacts.add(*interviewers)
+                plan.interviewer_links += [(interview, index) for index in interviewers]
             if ref is not None:
                 by_ref[ref] = interview
             self.result.count("interviews", found is None)
-        return by_ref, touched
+        return by_ref
 
     def prep_items(self, row: dict, path: str) -> list[PrepItem]:
         items = []
@@ -467,21 +566,21 @@ class _Importer:
                 items.append(obj)
         return items
 
-    def feedback(self, app: Application, item: dict, path: str) -> None:
+    def feedback(self, plan: _ApplicationPlan, item: dict, path: str) -> None:
         for j, row in enumerate(_list(item, "feedback", path, self.problems)):
             here = f"{path}.feedback[{j}]"
             entry = FeedbackEntry(
                 owner=self.user,
-                application=app,
+                application=plan.application,
                 **self.fields(FeedbackEntry, row, schema.FEEDBACK_FIELDS, here),
             )
             if not self.valid(entry, here, ["owner", "application"]):
                 continue
-            created = not FeedbackEntry.objects.filter(
-                application=app, received_on=entry.received_on, text=entry.text
-            ).exists()
+            key = (entry.received_on, entry.text)
+            created = key not in plan.feedback_keys
             if created:
-                entry.save()
+                plan.feedback.append(entry)
+                plan.feedback_keys.add(key)
             self.result.count("feedback", created)
 
     def _interview_ref(self, row: dict, interviews: dict, here: str) -> Interview | None:
@@ -498,57 +597,116 @@ class _Importer:
             )
         return interviews.get(ref)
 
-    def followups(self, app: Application, item: dict, path: str, interviews: dict) -> None:
+    def followups(self, plan: _ApplicationPlan, item: dict, path: str, interviews: dict) -> None:
         for j, row in enumerate(_list(item, "followups", path, self.problems)):
             here = f"{path}.followups[{j}]"
+            interview = self._interview_ref(row, interviews, here)
             followup = Followup(
                 owner=self.user,
-                application=app,
-                interview=self._interview_ref(row, interviews, here),
+                application=plan.application,
+                interview=interview,
                 **self.fields(Followup, row, schema.FOLLOWUP_FIELDS, here),
             )
             if not self.valid(
                 followup, here, ["owner", "application", "interview", "next_attempt_at"]
             ):
                 continue
-            if not followup_restore(followup=followup):
+            interview_key = None if interview is None else _interview_key(interview)
+            keys = followup_restore_keys(followup, interview_key)
+            if plan.constraint_keys.intersection(keys):
                 self.problems.append(
                     Problem(here, "kind", _("A second follow-up of this kind is not allowed."))
                 )
                 continue
+            plan.constraint_keys.update(keys)
+            plan.followups.append(followup)
             self.result.count("followups", True)
 
-    def drafts(self, app: Application, item: dict, path: str, interviews: dict) -> None:
+    def drafts(self, plan: _ApplicationPlan, item: dict, path: str, interviews: dict) -> None:
         for j, row in enumerate(_list(item, "drafts", path, self.problems)):
             here = f"{path}.drafts[{j}]"
+            interview = self._interview_ref(row, interviews, here)
             draft = Draft(
                 owner=self.user,
-                application=app,
-                interview=self._interview_ref(row, interviews, here),
+                application=plan.application,
+                interview=interview,
                 **self.fields(Draft, row, schema.DRAFT_FIELDS, here),
             )
             if not self.valid(draft, here, ["owner", "application", "interview", "followup"]):
                 continue
-            created = not Draft.objects.filter(
-                application=app, interview=draft.interview, kind=draft.kind, subject=draft.subject
-            ).exists()
+            interview_key = None if interview is None else _interview_key(interview)
+            key = (interview_key, draft.kind, draft.subject)
+            created = key not in plan.draft_keys
             if created:
-                draft.save()
+                plan.drafts.append(draft)
+                plan.draft_keys.add(key)
             self.result.count("drafts", created)
 
+    # --- Writing: through the services, in bulk ----------------------------------------------
 
-def import_account(*, user, data: dict[str, Any]) -> ImportResult:
-    """Import a parsed export into `user`'s account, all or nothing (ImportRefused on problems)."""
-    importer = _Importer(user)
+    def write(self) -> None:
+        if self.preference_values:
+            # Through the same service as the preferences form: changed delays reschedule.
+            user_preferences_update(user=self.user, **self.preference_values)
+        bank_questions_restore(questions=self.bank)
+        templates_restore(templates=self.templates)
+        found = contacts_find_or_create(owner=self.user, people=self.people)
+        for _contact, created in found:
+            self.result.count("contacts", created)
+        contacts = [contact for contact, _created in found]
+        total = len(self.plans)
+        self.report(Phase.SAVING, 0, total)
+        for start in range(0, total, WRITE_CHUNK):
+            self.write_chunk(self.plans[start : start + WRITE_CHUNK], contacts)
+            self.report(Phase.SAVING, min(start + WRITE_CHUNK, total), total)
+
+    def write_chunk(self, plans: list[_ApplicationPlan], contacts: list[Contact]) -> None:
+        def people(indexes: list[int]) -> list[Contact]:
+            return [contacts[i] for i in indexes]
+
+        new = [p for p in plans if p.created]
+        applications_restore(entries=[(p.application, p.history, people(p.contacts)) for p in new])
+        application_contacts_add(
+            links=[
+                (p.application.pk, contacts[i].pk)
+                for p in plans
+                if not p.created
+                for i in p.contacts
+            ]
+        )
+        interviews_restore(
+            entries=[
+                (i.interview, people(i.interviewers), i.checklist)
+                for p in plans
+                for i in p.interviews
+            ]
+        )
+        interview_interviewers_add(
+            links=[(interview, contacts[i]) for p in plans for interview, i in p.interviewer_links]
+        )
+        feedback_restore(entries=[entry for p in plans for entry in p.feedback])
+        followups_restore(followups=[followup for p in plans for followup in p.followups])
+        drafts_restore(drafts=[draft for p in plans for draft in p.drafts])
+        followups_sync_applications(
+            application_ids=[p.application.pk for p in plans if p.created or p.interviews]
+        )
+
+
+def import_account(
+    *, user, data: dict[str, Any], take_preferences: bool = False, report=None
+) -> ImportResult:
+    """Import a parsed export into `user`'s account, all or nothing (ImportRefused on problems).
+
+    The account's name and preferences stay as they are unless `take_preferences`. `report`,
+    if given, is called as report(phase, done, total) as the applications are checked and saved.
+    """
+    importer = _Importer(user, report)
+    importer.check(data, take_preferences=take_preferences)
+    if importer.problems:
+        raise ImportRefused(importer.problems)
     try:
         with transaction.atomic():
-            importer.preferences(data)
-            importer.question_bank(data)
-            importer.draft_templates(data)
-            importer.contacts_list(data)
-            importer.applications(data)
-            if importer.problems:
-                raise ImportRefused(importer.problems)
+            importer.write()
     except (IntegrityError, DataError):
         # The checks above should leave nothing for the database to refuse; if it still does,
         # the transaction is rolled back and the user gets a message instead of an error page.
@@ -557,7 +715,7 @@ def import_account(*, user, data: dict[str, Any]) -> ImportResult:
         raise ImportRefused(
             [Problem("", "", _("The database refused a value of the file; nothing was imported."))]
         ) from None
-    except ImportRefused:
+    except BaseException:
         # The preferences were set on this very object before the rollback.
         user.refresh_from_db()
         raise

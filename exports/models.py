@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -42,3 +43,81 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("exports:calendar_feed_ics", args=[self.token])
+
+
+class ImportKind(models.TextChoices):
+    JSON = "json", _("Seuranta export (JSON)")
+    CSV = "csv", _("Spreadsheet (CSV)")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One import, run by the Celery worker (exports.tasks), from upload to its outcome.
+
+    The uploaded file is kept in the row (a BinaryField), not under var/: web and worker may be
+    different machines sharing only the database, the file is written in the same transaction
+    as the job (no job without its file, no file without its job), and it goes with the row. It
+    is emptied once the job has run. Progress while the worker runs lives in the "progress"
+    cache (exports.progress): the import's own transaction hides it from the web process until
+    it ends, all or nothing.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=ImportKind.choices)
+    state = models.CharField(
+        _("state"), max_length=8, choices=ImportState.choices, default=ImportState.QUEUED
+    )
+    filename = models.CharField(_("file"), max_length=255, blank=True)
+    payload = models.BinaryField(default=b"")
+    # What the person chose: JSON {"take_preferences": bool}; CSV {"delimiter", "mapping"}.
+    options = models.JSONField(default=dict, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # [[row, column, message], ...] as exports.problems.Problem, when the file was refused.
+    problems = models.JSONField(default=list, blank=True)
+    # {"created": {"applications": n, ...}, "existing": {...}}
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [
+            # The export/import page lists the user's latest imports, newest first.
+            models.Index(fields=["owner", "-created_at"], name="importjob_owner_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exports:import_job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)
+
+    def is_interrupted(self, now: datetime.datetime) -> bool:
+        """Running for longer than the worker lets a task run: the worker died under it."""
+        limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+        return (
+            self.state == ImportState.RUNNING
+            and self.started_at is not None
+            and now - self.started_at > limit
+        )
+
+    @property
+    def imported_applications(self) -> int:
+        return int(self.result.get("created", {}).get("applications", 0))

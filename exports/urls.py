@@ -18,4 +18,6 @@ urlpatterns = [
     path("import/csv/confirm/", views.import_csv_confirm, name="import_csv_confirm"),
     path("import/csv/cancel/", views.import_csv_cancel, name="import_csv_cancel"),
     path("import/json/", views.import_json, name="import_json"),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/status.json", views.import_job_status, name="import_job_status"),
 ]

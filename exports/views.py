@@ -6,14 +6,14 @@ them in csv_import / json_import.
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,15 +28,19 @@ from django.views.decorators.http import (
 
 from applications.models import Interview
 from core.lookups import get_owned_or_404
-from exports import calendar, csv_export, csv_import, json_export, json_import
+from exports import calendar, csv_export, csv_import, json_export, services
 from exports.forms import CsvUploadForm, JsonUploadForm, MappingForm
-from exports.models import CalendarFeed, new_feed_token
-from exports.problems import ImportRefused, Problem
+from exports.models import CalendarFeed, ImportJob, ImportKind, ImportState, new_feed_token
+from exports.problems import Problem
+from exports.progress import Phase, progress_get
 
 SESSION_UPLOAD = "exports_csv_upload"
 SESSION_MAPPING = "exports_csv_mapping"
 PREVIEW_ROWS = 10
 ICS_TYPE = "text/calendar; charset=utf-8"
+RECENT_IMPORTS = 5
+# A job waiting longer than this gets a word about the worker perhaps not running.
+QUEUED_HINT_AFTER = datetime.timedelta(seconds=30)
 
 
 def _stamp() -> str:
@@ -53,9 +57,13 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "exports/index.html", {"csv_form": CsvUploadForm(), "json_form": JsonUploadForm()}
-    )
+    recent = ImportJob.objects.owned_by(request.user).defer("payload").order_by("-created_at")
+    context = {
+        "csv_form": CsvUploadForm(),
+        "json_form": JsonUploadForm(),
+        "imports": recent[:RECENT_IMPORTS],
+    }
+    return render(request, "exports/index.html", context)
 
 
 # --- Calendar --------------------------------------------------------------------------------
@@ -163,44 +171,120 @@ def account_json(request: HttpRequest) -> HttpResponse:
 # --- Import: JSON ----------------------------------------------------------------------------
 
 
-def _summary(result: json_import.ImportResult) -> str:
-    created = sum(result.created.values())
-    existing = sum(result.existing.values())
-    return _("Import finished: %(created)d items added, %(existing)d already there.") % {
+@require_http_methods(["GET", "POST"])
+def import_json(request: HttpRequest) -> HttpResponse:
+    """The upload only: the import itself is a job the worker runs (import_job shows it)."""
+    form = JsonUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = services.import_job_create(
+            owner=request.user,
+            kind=ImportKind.JSON,
+            payload=upload.read(),
+            filename=upload.name,
+            options={"take_preferences": form.cleaned_data["take_preferences"]},
+        )
+        return redirect(job)
+    status = 400 if form.errors else 200
+    return render(request, "exports/import_json.html", {"form": form}, status=status)
+
+
+# --- Import jobs -----------------------------------------------------------------------------
+
+
+def _get_import_job_for_user(request: HttpRequest, pk: int) -> ImportJob:
+    """The import job with this id if it belongs to the logged-in user; 404 for anyone else."""
+    return get_owned_or_404(request, ImportJob.objects.defer("payload"), pk)
+
+
+def _number(value: int) -> str:
+    # Grouped by a no-break space, as "3 200 of 10 000" reads in English and Finnish alike.
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+def _job_status(job: ImportJob) -> dict:
+    """What the job page and its polling script show: a line of text and the bar."""
+    now = timezone.now()
+    progress = progress_get(job.pk) if job.state == ImportState.RUNNING else None
+    done, total = (progress.done, progress.total) if progress else (job.done, job.total)
+    hint = ""
+    if job.is_interrupted(now):
+        text = _("The import was interrupted; nothing was imported. Please try again.")
+        finished = True
+    elif job.state == ImportState.QUEUED:
+        text = _("Waiting for the background worker to start the import…")
+        if now - job.created_at > QUEUED_HINT_AFTER:
+            hint = _(
+                "If this does not change, the background worker may not be running: the "
+                "import starts as soon as it runs."
+            )
+        finished = False
+    elif job.state == ImportState.RUNNING:
+        if progress is None or not progress.total:
+            text = _("Importing…")
+        elif progress.phase == Phase.CHECKING:
+            text = _("Checking the file… %(done)s of %(total)s") % {
+                "done": _number(done),
+                "total": _number(total),
+            }
+        else:
+            text = _("Importing… %(done)s of %(total)s") % {
+                "done": _number(done),
+                "total": _number(total),
+            }
+        finished = False
+    elif job.state == ImportState.DONE:
+        count = job.imported_applications
+        text = ngettext(
+            "Imported %(count)s application.", "Imported %(count)s applications.", count
+        ) % {"count": _number(count)}
+        finished = True
+    else:
+        text = _("Nothing was imported.")
+        finished = True
+    return {
+        "state": job.state,
+        "finished": finished,
+        "done": done,
+        "total": total,
+        "percent": min(100, done * 100 // total) if total else 0,
+        "text": text,
+        "hint": hint,
+    }
+
+
+def _job_problems(job: ImportJob) -> list[Problem]:
+    if job.is_interrupted(timezone.now()):
+        return []
+    return [Problem(*problem) for problem in job.problems]
+
+
+def _job_summary(job: ImportJob) -> str:
+    created = sum(job.result.get("created", {}).values())
+    existing = sum(job.result.get("existing", {}).values())
+    return _("%(created)d items added, %(existing)d already there.") % {
         "created": created,
         "existing": existing,
     }
 
 
-@require_http_methods(["GET", "POST"])
-def import_json(request: HttpRequest) -> HttpResponse:
-    form = JsonUploadForm(request.POST or None, request.FILES or None)
-    problems: list[Problem] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > json_import.JSON_MAX_BYTES:
-                raise ImportRefused(
-                    [
-                        Problem(
-                            "",
-                            "",
-                            _("The file is larger than %(mb)d MB.")
-                            % {"mb": json_import.JSON_MAX_BYTES >> 20},
-                        )
-                    ]
-                )
-            data = json_import.parse(upload.read())
-            result = json_import.import_account(user=request.user, data=data)
-        except ImportRefused as refused:
-            problems = refused.problems
-        else:
-            messages.success(request, _summary(result))
-            return redirect("exports:index")
-    status = 400 if problems else 200
-    return render(
-        request, "exports/import_json.html", {"form": form, "problems": problems}, status=status
-    )
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_import_job_for_user(request, pk)
+    context = {
+        "job": job,
+        "status": _job_status(job),
+        "problems": _job_problems(job),
+        "summary": _job_summary(job) if job.state == ImportState.DONE else "",
+    }
+    return render(request, "exports/import_job.html", context)
+
+
+@never_cache
+@require_GET
+def import_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """For the job page's script: the same line and bar, without rendering the page."""
+    return JsonResponse(_job_status(_get_import_job_for_user(request, pk)))
 
 
 # --- Import: CSV -----------------------------------------------------------------------------
@@ -302,26 +386,21 @@ def _preview(request, upload, headers, rows, mapping, problems=None) -> HttpResp
 
 @require_POST
 def import_csv_confirm(request: HttpRequest) -> HttpResponse:
-    """Step 4: import everything, or nothing and say why."""
+    """Step 4: the worker imports everything, or nothing and says why (import_job shows it)."""
     upload = _upload_from_session(request)
     mapping = request.session.get(SESSION_MAPPING)
     if upload is None or mapping is None:
         messages.info(request, _("Choose a file to import first."))
         return redirect("exports:import_csv")
-    headers, rows = upload.table()
-    try:
-        created = csv_import.import_rows(
-            user=request.user, headers=headers, rows=rows, mapping=mapping
-        )
-    except ImportRefused as refused:
-        return _preview(request, upload, headers, rows, mapping, refused.problems)
-    _forget_upload(request)
-    messages.success(
-        request,
-        ngettext("%(count)d application imported.", "%(count)d applications imported.", created)
-        % {"count": created},
+    job = services.import_job_create(
+        owner=request.user,
+        kind=ImportKind.CSV,
+        payload=upload.text.encode("utf-8"),
+        filename=upload.name,
+        options={"delimiter": upload.delimiter, "encoding": upload.encoding, "mapping": mapping},
     )
-    return redirect(reverse("exports:index"))
+    _forget_upload(request)
+    return redirect(job)
 
 
 @require_POST

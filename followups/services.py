@@ -393,3 +393,92 @@ def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
     row.snooze(due)
     row.save()
     return _refresh(followup, row)
+
+
+# --- Bulk, for imports ---------------------------------------------------------------------------
+
+
+def followup_restore_keys(followup: Followup, interview_key) -> list[tuple]:
+    """What the database's unique constraints hold a restored row to, as comparable keys.
+
+    `interview_key` stands for its interview (an id, or anything unique for one not saved
+    yet). An import compares these across the rows of one application before writing, so that a
+    second row of the same kind is a problem named in the file, not a refused transaction.
+    """
+    keys = []
+    if followup.state != State.CANCELLED:
+        if interview_key is not None:
+            keys.append(("interview", interview_key, followup.kind))  # one per interview and kind
+        if followup.kind == Kind.FEEDBACK:
+            keys.append(("feedback",))  # followup_one_feedback_per_application
+    if followup.kind == Kind.CALL and followup.state == State.SCHEDULED:
+        keys.append(("call",))  # followup_one_pending_call_per_application
+    return keys
+
+
+def followups_restore(*, followups: list[Followup]) -> None:
+    """followup_restore for many rows at once (one INSERT per batch).
+
+    The caller has kept out the rows the constraints refuse (followup_restore_keys); a row
+    that slips through makes the database refuse the whole batch, and with it the caller's
+    transaction. The caller then brings the applications in step with
+    followups_sync_applications.
+    """
+    for followup in followups:
+        followup.next_attempt_at = followup.due_at
+        followup.release_claim()
+        if followup.last_error in SkipReason.values and not followup.skip_reason:
+            # Exports made before skip_reason had a column kept the code in last_error.
+            followup.skip_reason, followup.last_error = followup.last_error, ""
+    Followup.objects.bulk_create(followups, batch_size=RESYNC_CHUNK)
+
+
+def _apply_many(plans: list[_Plan], now: datetime.datetime) -> None:
+    """_apply for the plans of many applications: new rows in one INSERT per batch."""
+    cancel_ids = [pk for plan in plans for pk in plan.cancel_ids]
+    if cancel_ids:
+        Followup.objects.filter(pk__in=cancel_ids, state=State.SCHEDULED).update(
+            state=State.CANCELLED, completed_at=now, updated_at=now
+        )
+    new = []
+    for plan in plans:
+        for row in plan.moved:
+            Followup.objects.filter(pk=row.pk, state=State.SCHEDULED).update(
+                updated_at=now, **{name: getattr(row, name) for name in _MOVED_FIELDS}
+            )
+        for row in plan.saved:
+            if row.pk is None:
+                new.append(row)
+            else:
+                row.save()
+    Followup.objects.bulk_create(new)
+
+
+@transaction.atomic
+def followups_sync_applications(*, application_ids) -> None:
+    """followups_sync_application for many applications (an import): the same plan for each,
+    a few queries per RESYNC_CHUNK applications instead of a few per application.
+    """
+    ids = sorted(set(application_ids))
+    now = timezone.now()
+    prefs_by_owner: dict[int, policy.Preferences] = {}
+    for start in range(0, len(ids), RESYNC_CHUNK):
+        chunk = ids[start : start + RESYNC_CHUNK]
+        try:
+            with transaction.atomic():
+                plans = []
+                for application in _locked(chunk):
+                    if application.owner_id not in prefs_by_owner:
+                        prefs_by_owner[application.owner_id] = policy.Preferences.from_user(
+                            application.owner
+                        )
+                    plan = _plan(application, prefs_by_owner[application.owner_id], now)
+                    if plan:
+                        plans.append(plan)
+                _apply_many(plans, now)
+            continue
+        except IntegrityError:
+            # As in followups_resync_user: redo the chunk one application at a time.
+            log.warning("Follow-up sync of %d applications hit a constraint; retrying", len(chunk))
+        for application_id in chunk:
+            _sync_application_id(application_id)

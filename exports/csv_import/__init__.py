@@ -60,6 +60,8 @@ __all__ = [
     "DATE_FORMATS",
     "DELIMITERS",
     "MAX_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
     "MAX_ROWS",
     "PERIOD_FIELDS",
     "PERIOD_WORDS",
@@ -91,6 +93,11 @@ __all__ = [
 # must change what read_upload and too_big see.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# Every later page shows each column in each of the mapping page's selects, and reads the file
+# again: these keep every page of the flow well under a second for any file accepted. A spreadsheet
+# of applications has a few dozen columns; no field holds more than 10 000 characters.
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 10_000
 
 
 def too_big() -> UploadRefused:
@@ -113,6 +120,30 @@ def read_upload(name: str, raw: bytes) -> Upload:
         raise UploadRefused(_("The file could not be read as CSV: %(e)s") % {"e": error}) from None
     if not any(headers):
         raise UploadRefused(_("The file is empty or has no header row."))
+    columns = max(len(row) for row in [headers, *rows])
+    if columns > MAX_COLUMNS:
+        raise UploadRefused(
+            _(
+                "The file has %(count)d columns; at most %(max)d can be imported. Remove the "
+                "columns you do not need and try again."
+            )
+            % {"count": columns, "max": MAX_COLUMNS}
+        )
+    for row_no, row in enumerate([headers, *rows], start=1):
+        for column_no, cell in enumerate(row, start=1):
+            if len(cell) > MAX_CELL_CHARS:
+                raise UploadRefused(
+                    _(
+                        "Row %(row)d, column %(column)d holds %(count)d characters; a cell may "
+                        "hold at most %(max)d."
+                    )
+                    % {
+                        "row": row_no,
+                        "column": column_no,
+                        "count": len(cell),
+                        "max": MAX_CELL_CHARS,
+                    }
+                )
     if len(rows) > MAX_ROWS:
         raise UploadRefused(
             _(

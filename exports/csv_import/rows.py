@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Status
-from applications.services import application_create, contact_find_or_create
+from applications.services import applications_create, contacts_find_or_create
 from core.validators import validate_year
 from exports.csv_import.mapping import (
     AMOUNT_FIELDS,
@@ -33,6 +33,7 @@ from exports.csv_import.values import (
     parse_status,
 )
 from exports.problems import ImportRefused, Problem, problems_from
+from exports.progress import Phase
 
 
 @dataclass
@@ -105,7 +106,8 @@ def _convert(
 def _validate(values: dict[str, Any], row_no: int, columns: dict[str, str], user) -> list[Problem]:
     app = Application(owner=user, **_model_values(values))
     try:
-        app.full_clean(exclude=["owner"], validate_constraints=False)
+        # No unique or constraint checks: each would be a query per row.
+        app.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         return list(problems_from(error, str(row_no), columns))
     return list(_status_date_problems(values, row_no, columns, user))
@@ -222,36 +224,50 @@ def check_rows(
     return CheckResult(rows=checked, problems=problems)
 
 
+# Rows written (and their follow-ups synced) per step of the progress bar.
+WRITE_CHUNK = 1000
+
+
 def import_rows(
-    *, user, headers: list[str], rows: list[list[str]], mapping: dict[str, int | None]
+    *,
+    user,
+    headers: list[str],
+    rows: list[list[str]],
+    mapping: dict[str, int | None],
+    report=None,
 ) -> int:
-    """Create the applications of a file, all or nothing. Returns how many were created."""
+    """Create the applications of a file, all or nothing. Returns how many were created.
+
+    Every row is checked first; then the rows are written in bulk through the services
+    (contacts_find_or_create, applications_create), a chunk at a time, in one transaction.
+    """
+    report = report or (lambda phase, done, total: None)
+    report(Phase.CHECKING, 0, len(rows))
     result = check_rows(user=user, headers=headers, rows=rows, mapping=mapping)
     if result.problems:
         raise ImportRefused(result.problems)
-    created = 0
+    new_rows = result.new_rows
     now = timezone.now()
     with transaction.atomic():
-        for checked in result.new_rows:
-            contacts = [
-                contact_find_or_create(
-                    owner=user,
-                    name=name,
-                    email=email,
-                    company=str(checked.values.get("company", "")),
-                )[0]
-                for name, email in checked.contacts
-            ]
+        people = [
+            {"name": name, "email": email, "company": str(checked.values.get("company", ""))}
+            for checked in new_rows
+            for name, email in checked.contacts
+        ]
+        found = iter(contacts_find_or_create(owner=user, people=people))
+        entries = []
+        for checked in new_rows:
+            contacts = [next(found)[0] for _contact in checked.contacts]
             values = {"status": Status.APPLIED, **checked.values}
             changed_on = values.pop("status_changed_on", None)
-            try:
-                application_create(
-                    owner=user,
-                    contacts=contacts,
-                    status_changed_at=status_changed_at(values, changed_on, user, now),
-                    **values,
-                )
-            except ValidationError as error:
-                raise ImportRefused(list(problems_from(error, str(checked.row)))) from None
-            created += 1
-    return created
+            application = Application(
+                owner=user,
+                status_changed_at=status_changed_at(values, changed_on, user, now) or now,
+                **values,
+            )
+            entries.append((application, contacts))
+        report(Phase.SAVING, 0, len(entries))
+        for start in range(0, len(entries), WRITE_CHUNK):
+            applications_create(entries=entries[start : start + WRITE_CHUNK], now=now)
+            report(Phase.SAVING, min(start + WRITE_CHUNK, len(entries)), len(entries))
+    return len(entries)

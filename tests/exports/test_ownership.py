@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from exports import urls
-from exports.models import CalendarFeed
+from exports.models import CalendarFeed, ImportJob
 from tests.factories import ApplicationFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 URLS_WITH_IDS = {
     "interview_ics": "an interview, by id, for its logged-in owner",
     "calendar_feed_ics": "a user's calendar feed, by its secret token alone",
+    "import_job": "an import job, by id, for its logged-in owner",
+    "import_job_status": "an import job's progress, by id, for its logged-in owner",
 }
 
 
@@ -73,3 +75,25 @@ def test_the_feed_of_a_deactivated_user_is_a_404(client, alice):
     alice.is_active = False
     alice.save()
     assert client.get(reverse("exports:calendar_feed_ics", args=[feed.token])).status_code == 404
+
+
+@pytest.fixture
+def alices_import(alice):
+    return ImportJob.objects.create(owner=alice, kind="json", filename="alice.json")
+
+
+@pytest.mark.parametrize("name", ["import_job", "import_job_status"])
+def test_another_users_import_job_is_a_404(bob_client, alices_import, name):
+    assert bob_client.get(reverse(f"exports:{name}", args=[alices_import.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["import_job", "import_job_status"])
+def test_the_owner_sees_the_import_job(alice_client, alices_import, name):
+    assert alice_client.get(reverse(f"exports:{name}", args=[alices_import.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["import_job", "import_job_status"])
+def test_an_import_job_needs_a_login(client, alices_import, name):
+    response = client.get(reverse(f"exports:{name}", args=[alices_import.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

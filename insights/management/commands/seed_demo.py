@@ -10,6 +10,7 @@ policy function (policy.wanted_followups), never invented here. Deterministic fo
 
 from __future__ import annotations
 
+import collections
 import datetime
 import random
 import time
@@ -280,6 +281,16 @@ class Command(BaseCommand):
         now = timezone.now()
         tz = user.tzinfo
         stories = [self._story(user, rng, now, tz) for _ in range(count)]
+        # Company, position and date applied are an application's natural key: an import of
+        # the account's export takes two equal ones for one. A demo account must restore as it
+        # is, so a repeat becomes a second opening (no extra draw: the rest stays the same).
+        seen: collections.Counter = collections.Counter()
+        for story in stories:
+            app = story.app
+            seen[(app.company.casefold(), app.position.casefold(), app.applied_on)] += 1
+            repeat = seen[(app.company.casefold(), app.position.casefold(), app.applied_on)]
+            if repeat > 1:
+                app.position = f"{app.position} ({repeat})"
         bank = list(BankQuestion.objects.filter(owner=user).values_list("question", flat=True))
         with transaction.atomic():
             for start in range(0, len(stories), BATCH):
