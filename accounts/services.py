@@ -31,6 +31,8 @@ def user_preferences_update(*, user: User, **values) -> set[str]:
         setattr(user, name, values[name])
     if changed:
         user.save(update_fields=sorted(changed))
+        # Names, delays and quiet hours show on the person's pages: their cached parts go.
+        User.data_changed(user.pk)
     if changed & policy.TIMING_FIELDS:
         followups_resync_user(user=user)
     return changed

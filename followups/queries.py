@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, time, tzinfo
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
@@ -40,6 +41,43 @@ def _mark_overdue(followups: list[Followup], threshold: datetime) -> list[Follow
 
 def _with_relations(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("application", "interview")
+
+
+def last_change(user) -> datetime | None:
+    """When any of the user's follow-ups last changed (every write sets updated_at).
+
+    The dashboard's follow-ups are cached under it: a reminder the worker sends, a snooze or a
+    sync changes it, so the cached section is never older than the rows.
+    """
+    return (
+        Followup.objects.filter(owner=user)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+
+
+class DashboardFollowups:
+    """dashboard_followups, queried only when the section is drawn (not on a cache hit)."""
+
+    def __init__(self, user, now: datetime):
+        self.user, self.now = user, now
+
+    @functools.cached_property
+    def lists(self) -> dict[str, list[Followup]]:
+        return dashboard_followups(self.user, self.now)
+
+    @property
+    def due(self) -> list[Followup]:
+        return self.lists["followups_due"]
+
+    @property
+    def upcoming(self) -> list[Followup]:
+        return self.lists["followups_upcoming"]
+
+    @property
+    def failed(self) -> list[Followup]:
+        return self.lists["followups_failed"]
 
 
 def dashboard_followups(user, now: datetime) -> dict[str, list[Followup]]:

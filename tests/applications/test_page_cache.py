@@ -95,3 +95,41 @@ def test_the_dashboard_of_one_person_never_shows_anothers_cached_sections(
     assert "Kone Oyj" in page(client, DASHBOARD)
     client.force_login(bob)
     assert "Kone Oyj" not in page(client, DASHBOARD)
+
+
+def followups_section(client) -> str:
+    html = page(client, DASHBOARD)
+    return html[html.index("Follow-ups due") : html.index("All follow-ups")]
+
+
+def test_a_follow_up_falling_due_moves_to_due_within_the_minute(alice_client, application):
+    start = datetime.datetime(2026, 11, 25, 9, 59, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        interview_create(application=application, starts_at=start - datetime.timedelta(hours=2))
+        thank_you = Followup.objects.get(kind=Kind.THANK_YOU)
+        Followup.objects.filter(pk=thank_you.pk).update(
+            due_at=start + datetime.timedelta(seconds=20)
+        )
+        assert "Nothing is due right now." in followups_section(alice_client)
+
+        clock.shift(datetime.timedelta(seconds=25))  # due now, the same minute: cached
+        assert "Nothing is due right now." in followups_section(alice_client)
+
+        clock.shift(datetime.timedelta(seconds=20))  # the next minute
+        assert "Nothing is due right now." not in followups_section(alice_client)
+
+
+def test_a_follow_up_closed_elsewhere_leaves_the_dashboard_at_once(alice_client, application):
+    """The section is keyed by its rows' last change, not only by the minute."""
+    from followups.services import followup_mark_done
+
+    interview_create(
+        application=application, starts_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    thank_you = Followup.objects.get(kind=Kind.THANK_YOU)
+    Followup.objects.filter(pk=thank_you.pk).update(due_at=timezone.now())
+    assert "Thank-you note" in followups_section(alice_client)
+
+    followup_mark_done(followup=thank_you)
+
+    assert "Thank-you note" not in followups_section(alice_client)

@@ -562,7 +562,7 @@ def test_a_reminder_unsent_a_day_after_it_was_due_is_marked_failed_and_shown(
     assert give_up <= failed_after < give_up + dispatch.UNREACHABLE_BACKOFF_CAP
     assert "Connection refused" in followup.last_error
     dashboard = alice_client.get("/")
-    assert followup in dashboard.context["followups_failed"]
+    assert followup in dashboard.context["followups"].failed
 
 
 def test_only_messages_the_server_refuses_count_toward_the_last_attempt(alice, settings, frozen):

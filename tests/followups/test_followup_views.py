@@ -353,7 +353,9 @@ def test_dashboard_section_marks_overdue_in_words_and_escapes_user_data(alice):
     make_followup(alice, due_at=NOW + datetime.timedelta(days=1))
     with timezone.override(alice.tzinfo):
         html = _render_with_request(
-            "followups/_dashboard_section.html", alice, queries.dashboard_followups(alice, NOW)
+            "followups/_dashboard_section.html",
+            alice,
+            {"followups": queries.DashboardFollowups(alice, NOW), "user": alice},
         )
     assert "Follow-ups due" in html
     assert "Coming up" in html
@@ -367,7 +369,9 @@ def test_dashboard_section_marks_overdue_in_words_and_escapes_user_data(alice):
 
 def test_dashboard_section_says_when_there_is_nothing(alice):
     html = _render_with_request(
-        "followups/_dashboard_section.html", alice, queries.dashboard_followups(alice, NOW)
+        "followups/_dashboard_section.html",
+        alice,
+        {"followups": queries.DashboardFollowups(alice, NOW), "user": alice},
     )
     assert "Nothing is due right now." in html
     assert "Reminders that could not be sent" not in html
