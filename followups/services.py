@@ -21,6 +21,7 @@ import dataclasses
 import datetime
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
@@ -340,6 +341,7 @@ def _close(followup: Followup, state: str, *, reopens: set[str]) -> Followup:
     row = _lock(followup)
     if row.state != state and (row.is_open or row.state in reopens):
         row.save(update_fields=[*row.close(state, now=timezone.now()), "updated_at"])
+        get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 
@@ -392,6 +394,7 @@ def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
     due = policy.out_of_quiet_hours(max(now, row.due_at) + datetime.timedelta(days=days), prefs)
     row.snooze(due)
     row.save()
+    get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 

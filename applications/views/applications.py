@@ -83,6 +83,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "sections": _DetailSections(application),
         "status_form": StatusForm(initial={"status": application.status}),
+        # The follow-ups panel says "overdue" by the day: its cache key has the day.
+        "today": timezone.localdate(),
     }
     return render(request, "applications/application_detail.html", context)
 

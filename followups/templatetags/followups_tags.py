@@ -62,11 +62,13 @@ def followup_events(followups) -> list[dict]:
 def followups_version(followups) -> str:
     """`{% followups_version followups as version %}`: a value that changes with any of them.
 
-    For the cache key of what draws their history (an application's timeline): a reminder
-    the worker sends changes no data version, but it changes this.
+    For the cache key of what draws them (an application's timeline and follow-ups panel): a
+    reminder the worker sends changes no data version, but it changes this (every write of a
+    follow-up sets its updated_at).
     """
     return ";".join(
-        f"{f.pk}:{f.state}:{f.notified_at and f.notified_at.timestamp()}:"
+        f"{f.pk}:{f.state}:{f.due_at.timestamp()}:{f.updated_at.timestamp()}:"
+        f"{f.notified_at and f.notified_at.timestamp()}:"
         f"{f.completed_at and f.completed_at.timestamp()}"
         for f in followups
     )
