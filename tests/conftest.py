@@ -9,25 +9,27 @@ from tests.services import require_chromium
 
 
 def pytest_collection_modifyitems(config, items):
-    # PostgreSQL-only tests (row locks, concurrent processes) run in the DATABASE_URL=postgres://
-    # pass of `make test`; on SQLite they are left out, not skipped, and said so.
-    if connection.vendor == "postgresql":
-        return
+    # Tests of one database's own behaviour run in that database's pass of `make test` (CI runs
+    # both): PostgreSQL-only ones (row locks, concurrent processes) in the DATABASE_URL=postgres://
+    # pass, SQLite-only ones (its single write lock) in the default one. Elsewhere they are left
+    # out, not skipped, and said so: under REQUIRE_SERVICES=1 a skip means something is missing.
+    other = "sqlite" if connection.vendor == "postgresql" else "postgres"
     keep, left_out = [], []
     for item in items:
-        (left_out if item.get_closest_marker("postgres") else keep).append(item)
+        (left_out if item.get_closest_marker(other) else keep).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = keep
-        config._seuranta_pg_left_out = len(left_out)
+        config._seuranta_left_out = (len(left_out), other)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    count = getattr(config, "_seuranta_pg_left_out", 0)
+    count, other = getattr(config, "_seuranta_left_out", (0, ""))
     if count:
+        name = {"postgres": "PostgreSQL", "sqlite": "SQLite"}[other]
         terminalreporter.write_line(
-            f"{count} PostgreSQL-only tests left out on SQLite: they run with "
-            "DATABASE_URL=postgres://… (CI runs both)."
+            f"{count} {name}-only tests left out on this database: they run in the other pass "
+            "of `make test` (CI runs both)."
         )
 
 

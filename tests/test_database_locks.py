@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -19,10 +19,8 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "sqlite",
-        reason="SQLite's single write lock; PostgreSQL readers never wait for writers (MVCC)",
-    ),
+    # SQLite's single write lock; PostgreSQL readers never wait for writers (MVCC).
+    pytest.mark.sqlite,
 ]
 
 # Far below the busy timeout (20 s): an answer this fast did not wait for the lock.
