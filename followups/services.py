@@ -436,6 +436,19 @@ def followups_restore(*, followups: list[Followup]) -> None:
     Followup.objects.bulk_create(followups, batch_size=RESYNC_CHUNK)
 
 
+def followups_record_history(*, followups: list[Followup]) -> None:
+    """Save what happened to follow-ups, told after the fact (a demo account's past).
+
+    The caller has put each row in its state with the model's transitions (close(), and
+    notified_at for a reminder that went out); this writes those fields, one UPDATE per batch.
+    """
+    Followup.objects.bulk_update(
+        followups,
+        ["state", "completed_at", "skip_reason", "notified_at", "claimed_until", "claim_token"],
+        batch_size=RESYNC_CHUNK,
+    )
+
+
 def _apply_many(plans: list[_Plan], now: datetime.datetime) -> None:
     """_apply for the plans of many applications: new rows in one INSERT per batch."""
     cancel_ids = [pk for plan in plans for pk in plan.cancel_ids]

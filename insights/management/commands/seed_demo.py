@@ -1,11 +1,13 @@
 """A living demo account: `python manage.py seed_demo --email demo@example.com --applications 40`.
 
-Rows are written with bulk_create for speed (10 000 applications in well under two minutes), but
-by the same rules the services keep: every application's timeline starts with its first status
-and ends with its current one, an interview moves the application to interviewing, each
-interview gets the preparation checklist of the question bank, and the follow-ups are made by
-the real sync (followups_sync_application) or, for finished history, from the same
-policy function (policy.wanted_followups), never invented here. Deterministic for a --seed.
+A made-up past, written through the same bulk services as the JSON import's restore
+(applications.services.applications_restore and the like), so no row is written past them:
+every application's timeline starts with its first status and ends with its current one, an
+interview moves the application to interviewing, each interview gets the preparation checklist
+of the question bank, and the follow-ups are made by the real sync
+(followups_sync_applications) or, for finished history, from the same policy function
+(policy.wanted_followups), never invented here. 10 000 applications in well under a minute.
+Deterministic for a --seed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from applications import services as app_services
 from applications.models import (
     FINAL_OUTCOME_STATUSES,
     Application,
@@ -37,8 +40,9 @@ from applications.models import (
 from applications.services import question_bank_seed
 from drafts.services import draft_generate
 from followups import policy
+from followups import services as followup_services
 from followups.models import Followup, State
-from followups.services import ENDED_STATUSES, followups_sync_application
+from followups.services import ENDED_STATUSES
 
 DEFAULT_PASSWORD = "seuranta-demo"
 BATCH = 1000
@@ -139,6 +143,7 @@ class Story:
     steps: list[tuple[str, datetime.datetime]]
     interviews: list[Interview] = field(default_factory=list)
     contact: Contact | None = None
+    number: int = 0  # its place in the seed, for unique demo addresses
 
 
 class Command(BaseCommand):
@@ -281,6 +286,8 @@ class Command(BaseCommand):
         now = timezone.now()
         tz = user.tzinfo
         stories = [self._story(user, rng, now, tz) for _ in range(count)]
+        for number, story in enumerate(stories):
+            story.number = number
         # Company, position and date applied are an application's natural key: an import of
         # the account's export takes two equal ones for one. A demo account must restore as it
         # is, so a repeat becomes a second opening (no extra draw: the rest stays the same).
@@ -298,82 +305,68 @@ class Command(BaseCommand):
         return stories
 
     def _write(self, user, stories: list[Story], rng, now, tz, bank) -> None:
-        Application.objects.bulk_create([s.app for s in stories])
-        changes = []
-        for story in stories:
-            previous = ""
-            for status, at in story.steps:
-                changes.append(
-                    StatusChange(
-                        owner=user,
-                        application=story.app,
-                        status=status,
-                        previous_status=previous,
-                        changed_at=at,
-                    )
-                )
-                previous = status
-        StatusChange.objects.bulk_create(changes)
-
-        contacts = []
+        """One batch of stories, through the same bulk services as the JSON import's restore."""
+        people, with_contact = [], []
         for story in stories:
             if story.app.status != "saved" and rng.random() < 0.6:
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                 domain = "".join(ch for ch in _ascii(story.app.company) if ch.isalnum())[:20]
-                story.contact = Contact(
-                    owner=user,
-                    name=f"{first} {last}",
-                    role=rng.choice(ROLES),
-                    company=story.app.company,
-                    email=f"{_ascii(first)}.{_ascii(last)}.{story.app.pk}@{domain}.example",
-                    phone=f"+358 40 {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
+                people.append(
+                    {
+                        "name": f"{first} {last}",
+                        "role": rng.choice(ROLES),
+                        "company": story.app.company,
+                        "email": f"{_ascii(first)}.{_ascii(last)}.{story.number}@{domain}.example",
+                        "phone": f"+358 40 {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
+                    }
                 )
-                contacts.append(story.contact)
-        Contact.objects.bulk_create(contacts)
-        Application.contacts.through.objects.bulk_create(
-            Application.contacts.through(application_id=s.app.pk, contact_id=s.contact.pk)
-            for s in stories
-            if s.contact
-        )
+                with_contact.append(story)
+        found = app_services.contacts_find_or_create(owner=user, people=people)
+        for story, (contact, _created) in zip(with_contact, found, strict=True):
+            story.contact = contact
+
+        entries = []
+        for story in stories:
+            history, previous = [], ""
+            for status, at in story.steps:
+                history.append(StatusChange(status=status, previous_status=previous, changed_at=at))
+                previous = status
+            entries.append((story.app, history, [story.contact] if story.contact else []))
+        app_services.applications_restore(entries=entries)
 
         interviews = []
         for story in stories:
-            interviews += self._interviews(user, story, rng, now, tz)
-        Interview.objects.bulk_create(interviews)
-        Interview.interviewers.through.objects.bulk_create(
-            Interview.interviewers.through(interview_id=i.pk, contact_id=s.contact.pk)
-            for s in stories
-            if s.contact
-            for i in s.interviews
-        )
-        PrepItem.objects.bulk_create(
-            PrepItem(
-                owner=user,
-                interview=interview,
-                question=question,
-                position=n,
-                answer=rng.choice(["", "Prepared an example from my last project."])
-                if interview.starts_at < now
-                else "",
-                done=interview.starts_at < now,
-            )
-            for interview in interviews
-            for n, question in enumerate(bank)
-        )
-        FeedbackEntry.objects.bulk_create(
-            FeedbackEntry(
-                owner=user,
-                application=s.app,
-                received_on=s.steps[-1][1].astimezone(tz).date(),
-                from_whom=s.contact.name if s.contact else "Recruiter",
-                text=rng.choice(FEEDBACK),
-                constructive=rng.random() < 0.7,
-                lessons=rng.choice(["", "Prepare a shorter project story."]),
-            )
-            for s in stories
-            if s.app.status in ("rejected", "offer", "accepted")
-            and s.interviews
-            and rng.random() < 0.6
+            for interview in self._interviews(user, story, rng, now, tz):
+                checklist = [
+                    PrepItem(
+                        question=question,
+                        position=n,
+                        answer=rng.choice(["", "Prepared an example from my last project."])
+                        if interview.starts_at < now
+                        else "",
+                        done=interview.starts_at < now,
+                    )
+                    for n, question in enumerate(bank)
+                ]
+                people = [story.contact] if story.contact else []
+                interviews.append((interview, people, checklist))
+        app_services.interviews_restore(entries=interviews)
+        app_services.feedback_restore(
+            entries=[
+                FeedbackEntry(
+                    owner=user,
+                    application=s.app,
+                    received_on=s.steps[-1][1].astimezone(tz).date(),
+                    from_whom=s.contact.name if s.contact else "Recruiter",
+                    text=rng.choice(FEEDBACK),
+                    constructive=rng.random() < 0.7,
+                    lessons=rng.choice(["", "Prepare a shorter project story."]),
+                )
+                for s in stories
+                if s.app.status in ("rejected", "offer", "accepted")
+                and s.interviews
+                and rng.random() < 0.6
+            ]
         )
 
     def _interviews(self, user, story: Story, rng, now, tz) -> list[Interview]:
@@ -457,17 +450,16 @@ class Command(BaseCommand):
                 live.append(story)
             else:
                 history += self._past_followups(user, story, prefs, final, rng, now)
-        Followup.objects.bulk_create(history, batch_size=BATCH)
-        for story in live:
-            followups_sync_application(application=story.app)
+        followup_services.followups_restore(followups=history)
+        followup_services.followups_sync_applications(
+            application_ids=[story.app.pk for story in live]
+        )
         # Reminders of the live ones already due: handled as a user would (mostly done on time)
         # rather than all firing at the first dispatch pass.
         past = list(Followup.objects.filter(owner=user, state=State.SCHEDULED, due_at__lt=now))
         for followup in past:
             self._close(followup, rng, now)
-        Followup.objects.bulk_update(
-            past, ["state", "completed_at", "skip_reason", "notified_at"], batch_size=BATCH
-        )
+        followup_services.followups_record_history(followups=past)
 
     def _close(self, followup: Followup, rng: random.Random, now: datetime.datetime) -> None:
         followup.notified_at = followup.due_at
