@@ -278,6 +278,14 @@ class Interview(models.Model):
             models.UniqueConstraint(
                 fields=["owner", "submission_key"], name="interview_submitted_once"
             ),
+            # The same interview (application, start) logged again from another form (the back
+            # button, a second tab) is the one already there: one live interview per start.
+            # Also serves services.interview_same: application = X AND starts_at = Y AND live.
+            models.UniqueConstraint(
+                fields=["application", "starts_at"],
+                condition=models.Q(cancelled=False),
+                name="interview_once_per_start",
+            ),
         ]
 
     def __str__(self) -> str:

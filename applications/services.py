@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import (
+    CLOSED_STATUSES,
     Application,
     BankQuestion,
     Contact,
@@ -34,6 +35,50 @@ def _changed(*, application: Application) -> None:
     followups_sync_application(application=application)
 
 
+class SameCompany(Exception):
+    """Open applications at the company of one about to be created: the person chooses first.
+
+    Raised only when the caller asked (same_company_ok=False); nothing was written.
+    """
+
+    def __init__(self, applications: list[Application]):
+        super().__init__(f"{len(applications)} open application(s) at this company")
+        self.applications = applications
+        self.company = applications[0].company
+
+
+def _same_text(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def applications_at_company(*, owner, company: str) -> list[Application]:
+    """The owner's open applications at this company, oldest first; case and spaces aside.
+
+    Compared in Python: SQLite's case-insensitive LIKE knows only ASCII, and "WÄRTSILÄ" is
+    "Wärtsilä". Only the open ones, a few columns each.
+    """
+    if not company.strip():
+        return []
+    candidates = (
+        Application.objects.owned_by(owner)
+        .exclude(status__in=CLOSED_STATUSES)
+        .only("id", "owner_id", "company", "position", "status")
+        .order_by("id")
+    )
+    return [application for application in candidates if _same_text(application.company, company)]
+
+
+def _one_creation_at_a_time(owner) -> None:
+    """Hold the owner's row until the transaction ends.
+
+    A look-up before a create (the same company, the same interview) is only true if no other
+    request of the same person creates between the two: two tabs posting at the same moment
+    take turns here, and the second finds what the first made. (PostgreSQL; SQLite's IMMEDIATE
+    transactions take turns already.)
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk"))
+
+
 def default_bank_questions() -> list[str]:
     # The three questions the seed says interviewers ask most.
     return [
@@ -54,14 +99,27 @@ def question_bank_seed(*, user) -> None:
 
 @transaction.atomic
 def application_create(
-    *, owner, contacts=(), status_changed_at: datetime.datetime | None = None, **fields
+    *,
+    owner,
+    contacts=(),
+    status_changed_at: datetime.datetime | None = None,
+    same_company_ok: bool = True,
+    **fields,
 ) -> Application:
     """A new application and the first step of its timeline.
 
     `status_changed_at` is when the application reached its status, for one logged after the
     fact (an import): the follow-ups count from it, so an old rejection asks for no feedback
     tomorrow. Without it the status is reached now.
+
+    With same_company_ok=False (a person at a form), an open application at the same company
+    raises SameCompany instead: a second one is made only when the person says so.
     """
+    if not same_company_ok:
+        _one_creation_at_a_time(owner)
+        same = applications_at_company(owner=owner, company=fields.get("company", ""))
+        if same:
+            raise SameCompany(same)
     at = status_changed_at or timezone.now()
     application = Application(owner=owner, status_changed_at=at, **fields)
     application.full_clean(exclude=["owner"])
@@ -157,8 +215,25 @@ def contact_find_or_create(
     return existing, False
 
 
+def interview_same(*, application: Application, starts_at) -> Interview | None:
+    """The application's live interview at this start: logged again, it is this one."""
+    if starts_at is None:
+        return None
+    return Interview.objects.filter(
+        application=application, starts_at=starts_at, cancelled=False
+    ).first()
+
+
 @transaction.atomic
 def interview_create(*, application: Application, interviewers=(), **fields) -> Interview:
+    """A new interview, its checklist and follow-ups; or the same one, if it is there already.
+
+    The same application and start is the same interview (a second tab, the back button):
+    the one already there is returned, unchanged (the constraint interview_once_per_start).
+    """
+    same = interview_same(application=application, starts_at=fields.get("starts_at"))
+    if same is not None:
+        return same
     interview = Interview(owner=application.owner, application=application, **fields)
     interview.full_clean(exclude=["owner", "application"])
     interview.save()
@@ -271,19 +346,42 @@ def interview_log(
     interviewer_name: str = "",
     interviewer_email: str = "",
     interviewer_phone: str = "",
+    create_another: bool = False,
     **fields,
-) -> Interview:
-    """Log an interview in one step, creating its application and interviewer when needed.
+) -> tuple[Interview, bool]:
+    """(interview, created): log an interview in one step, with its application if needed.
 
-    Without an application, one is created from company and position (the dashboard's quick
-    path). All or nothing: if any part fails, no application, contact or interview remains.
+    Without an application, company and position name it (the dashboard's quick path):
+    - an open application at that company with a live interview at that start: that is this
+      interview (logged already, from another form);
+    - else the one open application at that company and position is the one meant;
+    - else, with any open application at that company, SameCompany asks the person first,
+      unless they said `create_another`; otherwise a new application is created.
+    With an application, its live interview at that start is this one. All or nothing: if any
+    part fails, no application, contact or interview remains.
     """
+    _one_creation_at_a_time(owner)
     if application is None:
-        application = application_create(
-            owner=owner, company=company.strip(), position=position.strip()
-        )
+        same_company = applications_at_company(owner=owner, company=company)
+        for candidate in same_company:
+            same = interview_same(application=candidate, starts_at=fields.get("starts_at"))
+            if same is not None:
+                return same, False
+        same_position = [a for a in same_company if _same_text(a.position, position)]
+        if len(same_position) == 1 and not create_another:
+            application = same_position[0]
+        else:
+            application = application_create(
+                owner=owner,
+                company=company.strip(),
+                position=position.strip(),
+                same_company_ok=create_another,
+            )
     elif application.owner_id != owner.pk:
         raise ValueError("The application belongs to another user.")
+    same = interview_same(application=application, starts_at=fields.get("starts_at"))
+    if same is not None:
+        return same, False
     interviewers = _interviewers_with_new(
         owner=owner,
         company=application.company,
@@ -292,7 +390,7 @@ def interview_log(
         email=interviewer_email,
         phone=interviewer_phone,
     )
-    return interview_create(application=application, interviewers=interviewers, **fields)
+    return interview_create(application=application, interviewers=interviewers, **fields), True
 
 
 @transaction.atomic

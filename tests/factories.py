@@ -72,9 +72,12 @@ class InterviewFactory(factory.django.DjangoModelFactory):
 
     application = factory.SubFactory(ApplicationFactory)
     owner = factory.SelfAttribute("application.owner")
-    starts_at = factory.LazyFunction(
-        lambda: (timezone.now() + datetime.timedelta(days=2)).replace(
-            minute=0, second=0, microsecond=0
+    # A second apart: two live interviews of one application never share a start
+    # (interview_once_per_start), and a test that wants them to says so.
+    starts_at = factory.Sequence(
+        lambda n: (
+            (timezone.now() + datetime.timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+            + datetime.timedelta(seconds=n % 3600)
         )
     )
     duration_minutes = 60

@@ -3,6 +3,7 @@
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.forms import modelformset_factory
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms._common import (
@@ -13,6 +14,7 @@ from applications.forms._common import (
     limit_help,
 )
 from applications.models import (
+    CLOSED_STATUSES,
     DURATION_MAX,
     DURATION_MIN,
     SHORT_MAX,
@@ -24,6 +26,25 @@ from applications.models import (
 from core.validators import validate_phone, validate_year
 
 
+class CompanyInput(forms.TextInput):
+    """The company of the quick path, suggesting the companies of the open applications.
+
+    A native <datalist>: suggestions as the person types, without a script. Each option is a
+    company with its position as the label (static/js/log-interview.js fills the position in).
+    """
+
+    datalist_id = "open-applications"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {}), "list": self.datalist_id})
+        self.suggestions: list[tuple[str, str]] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join("", '<option value="{}" label="{}"></option>', self.suggestions)
+        datalist = format_html('<datalist id="{}">{}</datalist>', self.datalist_id, options)
+        return super().render(name, value, attrs, renderer) + datalist
+
+
 class InterviewForm(OwnedModelForm):
     """Log or edit an interview.
 
@@ -32,7 +53,9 @@ class InterviewForm(OwnedModelForm):
     interview to the contact with that email (or name), creating it if there is none.
     """
 
-    company = forms.CharField(label=_("Company"), max_length=SHORT_MAX, required=False)
+    company = forms.CharField(
+        label=_("Company"), max_length=SHORT_MAX, required=False, widget=CompanyInput
+    )
     position = forms.CharField(label=_("Position"), max_length=SHORT_MAX, required=False)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
@@ -112,6 +135,13 @@ class InterviewForm(OwnedModelForm):
             if allow_new_application:
                 application.required = False
                 application.empty_label = _("A new application (type its company and position)")
+                self.fields["company"].help_text = _(
+                    "Type a company you applied to already to log the interview there."
+                )
+                self.fields["company"].widget.suggestions = [
+                    (a.company, a.position)
+                    for a in application.queryset.exclude(status__in=CLOSED_STATUSES)
+                ]
         if self.instance.pk or not allow_new_application:
             del self.fields["company"]
             del self.fields["position"]
@@ -154,10 +184,22 @@ class InterviewForm(OwnedModelForm):
         cleaned = super().clean()
         if self.allow_new_application and "application" in self.fields:
             self._clean_new_application(cleaned)
+        if self.instance.pk and not self.instance.cancelled:
+            self._clean_same_start(cleaned.get("starts_at"))
         name = cleaned.get("interviewer_name", "").strip()
         if not name and (cleaned.get("interviewer_email") or cleaned.get("interviewer_phone")):
             self.add_error("interviewer_name", _("Enter the interviewer's name as well."))
         return cleaned
+
+    def _clean_same_start(self, starts_at) -> None:
+        """One live interview per application and start (the model's interview_once_per_start)."""
+        others = Interview.objects.filter(
+            application_id=self.instance.application_id, starts_at=starts_at, cancelled=False
+        ).exclude(pk=self.instance.pk)
+        if starts_at is not None and others.exists():
+            self.add_error(
+                "starts_at", _("This application has another interview starting at that time.")
+            )
 
     def _clean_new_application(self, cleaned) -> None:
         if "application" in self.errors:

@@ -22,8 +22,11 @@ def _created_by(model, request: HttpRequest, form):
 def _create_once(model, request: HttpRequest, form, create: Callable):
     """(row, created): create(submission_key=…) the row, unless this form did so already.
 
-    A double click, a reload or the back button posts the same form twice; the second POST gets
-    the first one's row. Two POSTs at the same moment both pass the look-up, but the unique
+    `create` returns (row, created) itself: a service may find that the row is there already
+    from another form (the same interview, logged from the back button's fresh form).
+
+    A double click or a reload posts the same form twice; the second POST gets the first one's
+    row. Two POSTs at the same moment both pass the look-up, but the unique
     (owner, submission_key) constraint lets only one insert through: the other one's
     transaction rolls back (the service is atomic) and it finds the winner's row.
     """
@@ -34,12 +37,17 @@ def _create_once(model, request: HttpRequest, form, create: Callable):
         # Its own block (a savepoint if a caller holds a transaction): on PostgreSQL the
         # connection stays usable for the look-up after the error.
         with transaction.atomic():
-            return create(submission_key=form.cleaned_data.get("submission_key")), True
+            return create(submission_key=form.cleaned_data.get("submission_key"))
     except IntegrityError:
         existing = _created_by(model, request, form)
         if existing is None:
             raise
         return existing, False
+
+
+def _says_create_another(request: HttpRequest) -> bool:
+    """The person chose "Create another" on the notice of an open application at the company."""
+    return request.POST.get("create_another") == "1"
 
 
 def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, **extra) -> HttpResponse:

@@ -18,6 +18,7 @@ from applications.views._common import (
     _confirm_delete,
     _create_once,
     _form_page,
+    _says_create_another,
 )
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
@@ -92,28 +93,39 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None, owner=request.user)
+    same_company = None
     if request.method == "POST" and form.is_valid():
-        application, created = _create_once(
-            Application,
-            request,
-            form,
-            functools.partial(
-                services.application_create,
-                owner=request.user,
-                contacts=form.cleaned_data.get("contacts") or (),
-                **form.service_fields(),
-            ),
-        )
-        if created:
-            messages.success(request, _("The application was saved."))
+
+        def create(**kwargs):
+            return services.application_create(**kwargs), True
+
+        try:
+            application, created = _create_once(
+                Application,
+                request,
+                form,
+                functools.partial(
+                    create,
+                    owner=request.user,
+                    contacts=form.cleaned_data.get("contacts") or (),
+                    same_company_ok=_says_create_another(request),
+                    **form.service_fields(),
+                ),
+            )
+        except services.SameCompany as same:
+            same_company = same
         else:
-            messages.info(request, _("This application was saved already."))
-        return redirect(application)
+            if created:
+                messages.success(request, _("The application was saved."))
+            else:
+                messages.info(request, _("This application was saved already."))
+            return redirect(application)
     return _form_page(
         request,
         form,
         title=_("New application"),
         cancel_url=reverse("applications:application_list"),
+        same_company=same_company,
     )
 
 

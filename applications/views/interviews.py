@@ -25,6 +25,7 @@ from applications.views._common import (
     _confirm_delete,
     _create_once,
     _form_page,
+    _says_create_another,
 )
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
@@ -42,6 +43,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 
 
 def _log_interview(request: HttpRequest, form: InterviewForm, *, title: str, cancel_url: str):
+    same_company = None
     if request.method == "POST" and form.is_valid():
         try:
             interview, created = _create_once(
@@ -54,9 +56,12 @@ def _log_interview(request: HttpRequest, form: InterviewForm, *, title: str, can
                     application=form.cleaned_data.get("application"),
                     company=form.cleaned_data.get("company", ""),
                     position=form.cleaned_data.get("position", ""),
+                    create_another=_says_create_another(request),
                     **form.service_fields(),
                 ),
             )
+        except services.SameCompany as same:
+            same_company = same
         except ValidationError as error:
             # The service rolled back: nothing was created, and the form keeps what was typed.
             form.add_error(None, error.messages)
@@ -66,13 +71,27 @@ def _log_interview(request: HttpRequest, form: InterviewForm, *, title: str, can
             else:
                 messages.info(request, _("This interview was logged already."))
             return redirect(interview)
-    return _form_page(request, form, title=title, cancel_url=cancel_url)
+    return _form_page(request, form, title=title, cancel_url=cancel_url, same_company=same_company)
+
+
+def _quick_path_data(request: HttpRequest):
+    """The POST, with the application the person chose on the open-application notice."""
+    if request.method != "POST":
+        return None
+    data = request.POST
+    chosen = data.get("use_application")
+    if chosen:
+        # The form checks that it is one of the person's own applications.
+        data = data.copy()
+        data["application"] = chosen
+        data["company"] = data["position"] = ""
+    return data
 
 
 @require_http_methods(["GET", "POST"])
 def interview_create(request: HttpRequest) -> HttpResponse:
     """The quick path: pick an application, or type a new one, in the same form."""
-    form = InterviewForm(request.POST or None, owner=request.user, allow_new_application=True)
+    form = InterviewForm(_quick_path_data(request), owner=request.user, allow_new_application=True)
     return _log_interview(
         request,
         form,

@@ -22,3 +22,25 @@
   select.addEventListener("change", update);
   update();
 })();
+
+// A company picked from the suggestions (the open applications, a <datalist>): when only one
+// open application is at that company, its position is filled in too, so Save logs the
+// interview there. The server decides all the same; this only saves typing.
+(function () {
+  "use strict";
+  var company = document.getElementById("id_company");
+  var position = document.getElementById("id_position");
+  var list = document.getElementById("open-applications");
+  if (!company || !position || !list) {
+    return;
+  }
+  company.addEventListener("change", function () {
+    var typed = company.value.trim().toLocaleLowerCase();
+    var matches = Array.prototype.filter.call(list.options, function (option) {
+      return option.value.trim().toLocaleLowerCase() === typed;
+    });
+    if (matches.length === 1 && position.value.trim() === "") {
+      position.value = matches[0].label;
+    }
+  });
+})();
