@@ -32,6 +32,7 @@ BENCHMARKS = {
     "dispatch": "bench.dispatch",
     "lateness": "bench.lateness",
     "burst": "bench.burst",
+    "stall": "bench.stall",
     "scan": "bench.scan",
 }
 

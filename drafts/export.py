@@ -3,24 +3,27 @@
 Everything here is plain text: HTML in the user's data stays literal characters. Values that end
 up in a header or a file name are reduced to one line first, because EmailMessage refuses a
 header with a line break (and one must never become a second header).
+
+An .eml is written by Django's EmailMessage, as a reminder is: core.mail says why its address
+headers, and not the email package's modern policy, keep a display name one quoted name.
 """
 
 from __future__ import annotations
 
-import email.policy
 import functools
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
-from email.headerregistry import Address
-from email.message import EmailMessage
+from collections.abc import Iterable, Iterator, Mapping
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core import mail
 from django.utils import timezone
 from django.utils.text import slugify
 
+from applications.models import Contact
+from core.mail import mailbox
 from drafts.models import Draft, Kind
 from drafts.rendering import one_line
 
@@ -42,21 +45,10 @@ def _message_id_domain() -> str:
     return _hostname(settings.SITE_URL)
 
 
-# The caches below hold what every draft of an export shares (one owner, one moment): parsing
-# the address and formatting the date once instead of per draft took a fifth off a zip.
+# The caches below hold what every draft of an export shares (one owner, one moment).
 @functools.lru_cache(maxsize=16)
 def _hostname(url: str) -> str:
     return urlsplit(url).hostname or "localhost"
-
-
-@functools.lru_cache(maxsize=64)
-def _address(display_name: str, addr_spec: str) -> Address | None:
-    # Address objects are immutable, so one can be handed out again.
-    try:
-        return Address(display_name=one_line(display_name), addr_spec=addr_spec)
-    except (ValueError, IndexError, TypeError):
-        # An address the email package cannot parse: the mail program fills in From instead.
-        return None
 
 
 @functools.lru_cache(maxsize=16)
@@ -64,31 +56,52 @@ def _date(now, tzinfo) -> str:
     return format_datetime(timezone.localtime(now, tzinfo))
 
 
-def _sender(draft: Draft) -> Address | None:
-    return _address(draft.owner.display_name, draft.owner.email)
+def recipient_names(owner) -> dict[str, str]:
+    """The names of owner's contacts by email (lower case), for the To header of their drafts.
+
+    A draft keeps only its recipient's address; the name is the contact's with that address.
+    An address two contacts with different names share gets no name rather than a wrong one.
+    """
+    names: dict[str, str] = {}
+    shared: set[str] = set()
+    for address, name in (
+        Contact.objects.owned_by(owner).exclude(email="").values_list("email", "name")
+    ):
+        key = address.lower()
+        if names.setdefault(key, name) != name:
+            shared.add(key)
+    return {key: name for key, name in names.items() if key not in shared}
 
 
-def eml_message(draft: Draft, now=None) -> EmailMessage:
-    """The draft as an unsent RFC 5322 message (X-Unsent: 1 makes Outlook open it for editing)."""
+def eml_message(draft: Draft, now=None, names: Mapping[str, str] | None = None):
+    """The draft as an unsent RFC 5322 message (X-Unsent: 1 makes Outlook open it for editing).
+
+    names: recipient_names(draft.owner), given when writing many drafts of one owner.
+    """
     now = now or timezone.now()
-    message = EmailMessage(policy=email.policy.SMTP)
+    if names is None:
+        names = recipient_names(draft.owner)
     recipient = one_line(draft.recipient)
-    if recipient:
-        message["To"] = recipient
-    sender = _sender(draft)
-    if sender is not None:
-        message["From"] = sender
-    message["Subject"] = one_line(draft.subject)
-    message["Date"] = _date(now, draft.owner.tzinfo)
-    message["Message-ID"] = make_msgid(idstring=f"draft{draft.pk}", domain=_message_id_domain())
-    message["X-Unsent"] = "1"
-    # set_content adds MIME-Version and picks a transfer encoding that keeps ä and ö intact.
-    message.set_content(_normalise_newlines(draft.body), charset="utf-8")
-    return message
+    owner = draft.owner
+    message = mail.EmailMessage(
+        subject=one_line(draft.subject),
+        # Django picks a transfer encoding that keeps ä and ö intact (8bit, or quoted-printable
+        # for lines too long for SMTP).
+        body=_normalise_newlines(draft.body),
+        from_email=mailbox(owner.display_name, owner.email),
+        to=[mailbox(names.get(recipient.lower(), ""), recipient)] if recipient else [],
+        headers={
+            "Date": _date(now, owner.tzinfo),
+            "Message-ID": make_msgid(idstring=f"draft{draft.pk}", domain=_message_id_domain()),
+            "X-Unsent": "1",
+        },
+    )
+    return message.message()
 
 
-def eml_bytes(draft: Draft, now=None) -> bytes:
-    return eml_message(draft, now).as_bytes()
+def eml_bytes(draft: Draft, now=None, names: Mapping[str, str] | None = None) -> bytes:
+    # RFC 5322 line endings, as a mail program writes an .eml.
+    return eml_message(draft, now, names).as_bytes(linesep="\r\n")
 
 
 def txt_bytes(draft: Draft) -> bytes:
@@ -189,11 +202,12 @@ def zip_chunks(drafts: Iterable[Draft], owner, now=None) -> Iterator[bytes]:
     """
     now = now or timezone.now()
     stamp = timezone.localtime(now).timetuple()[:6]
+    names = recipient_names(owner)
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for draft, stem in unique_stems(_owned_by(drafts, owner)):
             for name, data in (
-                (f"{stem}.eml", eml_bytes(draft, now)),
+                (f"{stem}.eml", eml_bytes(draft, now, names)),
                 (f"{stem}.txt", txt_bytes(draft)),
             ):
                 info = zipfile.ZipInfo(name, date_time=stamp)

@@ -2,7 +2,8 @@
 
 Rendered in the recipient's language and time zone, whoever's request or worker renders it.
 User data goes into the templates as plain values: the HTML part is auto-escaped and the subject
-is forced onto one line, so a company named "Acme\\r\\nBcc: …" stays a company name.
+is forced onto one line, so a company named "Acme\\r\\nBcc: …" stays a company name; the
+person's display name stays one name in the To header, whatever it holds.
 """
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.mail import mailbox
 from followups import links
 from followups.models import Followup
 
@@ -58,9 +60,12 @@ def reminder_message(followup: Followup, *, late: bool = False, connection=None)
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
+        # The envelope goes to the address; the header also names the person, quoted by
+        # core.mail so that no display name becomes other recipients.
         to=[user.email],
         connection=connection,
         headers={
+            "To": mailbox(user.display_name, user.email),
             "List-Unsubscribe": f"<{unsubscribe}>",
             # followups.views.unsubscribe accepts the RFC 8058 one-click POST.
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -36,7 +36,9 @@ def test_the_eml_is_an_unsent_utf8_message_with_the_drafts_text(alice_client, dr
     message = parse(response)
 
     assert message["To"] == "anna@aani.example"
-    assert message["Subject"] == "Palautetta haastattelusta – Yhtiö Ääni Oy"
+    # A long encoded-word starts on a continuation line; the email package keeps that folding
+    # space in front of the decoded subject (mail programs drop it).
+    assert message["Subject"].lstrip() == "Palautetta haastattelusta – Yhtiö Ääni Oy"
     assert message["X-Unsent"] == "1"
     assert message["MIME-Version"] == "1.0"
     assert message["Date"].datetime is not None
@@ -88,7 +90,7 @@ def test_a_company_with_a_line_break_cannot_add_a_header(alice, alice_client):
 
     assert "Bcc" not in message
     assert len(message.get_all("Subject")) == 1
-    assert message["Subject"] == draft.subject
+    assert message["Subject"].lstrip() == draft.subject
     assert not any(line.lower().startswith(b"bcc:") for line in raw.split(b"\r\n"))
     assert "x@example.com" not in str(message.get_all("To"))
 

@@ -49,7 +49,7 @@ def check_members(files: dict[str, bytes], drafts) -> None:
         text = files[f"{stem}.txt"].decode("utf-8")
         assert message["X-Unsent"] == "1"
         assert message.get_content_charset() == "utf-8"
-        matches = [d for d in drafts if one_line(d.subject) == message["Subject"]]
+        matches = [d for d in drafts if one_line(d.subject) == message["Subject"].lstrip()]
         assert len(matches) == 1, message["Subject"]
         draft = matches[0]
         assert message.get_content().replace("\r\n", "\n") == draft.body

@@ -162,7 +162,7 @@ def test_the_unsubscribe_link_is_in_the_list_unsubscribe_header(alice):
     # The long header may be folded onto a continuation line; unfolded it is the one URL.
     assert parsed["List-Unsubscribe"].strip() == f"<{links.unsubscribe_url(alice)}>"
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert parsed["To"] == "alice@example.com"
+    assert parsed["To"] == "Alice Example <alice@example.com>"
 
 
 def test_a_company_name_cannot_inject_a_header(alice, mailoutbox):
