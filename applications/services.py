@@ -23,7 +23,15 @@ from applications.models import (
     Status,
     StatusChange,
 )
-from followups.services import followups_sync_application, followups_sync_applications
+from followups.services import (
+    followups_feedback_received,
+    followups_sync_application,
+    followups_sync_applications,
+)
+
+# The hour of the day at which a step the person dates themselves (the date applied) stands on
+# the timeline: a date has no time, and noon keeps it on the same day in the user's zone.
+DATED_STEP_TIME = datetime.time(12)
 
 
 def _changed(*, application: Application) -> None:
@@ -97,6 +105,51 @@ def question_bank_seed(*, user) -> None:
     )
 
 
+def _applied_at(application: Application, now: datetime.datetime) -> datetime.datetime | None:
+    """When the applied step stands on the timeline: noon of the date applied, the user's time.
+
+    The person's date, not the day they typed it in: the status history is their proof of
+    applying. Never later than now (applied this morning, logged at nine).
+    """
+    if application.applied_on is None:
+        return None
+    moment = datetime.datetime.combine(
+        application.applied_on, DATED_STEP_TIME, tzinfo=application.owner.tzinfo
+    )
+    return min(moment.astimezone(datetime.UTC), now)
+
+
+def _step_at(application: Application, status: str, now: datetime.datetime) -> datetime.datetime:
+    """When a status reached now is dated: the first "applied" on the date applied, else now.
+
+    Applied again later (back from interviewing, say) is a step of its own, dated when it is taken.
+    """
+    if status == Status.APPLIED and (
+        application.pk is None
+        or not application.status_changes.filter(status=Status.APPLIED).exists()
+    ):
+        return _applied_at(application, now) or now
+    return now
+
+
+def _place_applied_step(application: Application) -> None:
+    """Move the applied step of the timeline to the date applied, after that date was edited.
+
+    The first applied step is the application's. The header's "since" moves with it while that
+    step is the one that set the status (the latest step recorded).
+    """
+    steps = list(application.status_changes.order_by("id"))
+    step = next((s for s in steps if s.status == Status.APPLIED), None)
+    at = _applied_at(application, timezone.now())
+    if step is None or at is None or step.changed_at == at:
+        return
+    step.changed_at = at
+    step.save(update_fields=["changed_at"])
+    if step is steps[-1] and application.status == Status.APPLIED:
+        application.status_changed_at = at
+        application.save(update_fields=["status_changed_at", "updated_at"])
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -110,7 +163,7 @@ def application_create(
 
     `status_changed_at` is when the application reached its status, for one logged after the
     fact (an import): the follow-ups count from it, so an old rejection asks for no feedback
-    tomorrow. Without it the status is reached now.
+    tomorrow. Without it the status is reached now, or, for "applied", on the date applied.
 
     With same_company_ok=False (a person at a form), an open application at the same company
     raises SameCompany instead: a second one is made only when the person says so.
@@ -120,8 +173,9 @@ def application_create(
         same = applications_at_company(owner=owner, company=fields.get("company", ""))
         if same:
             raise SameCompany(same)
-    at = status_changed_at or timezone.now()
-    application = Application(owner=owner, status_changed_at=at, **fields)
+    application = Application(owner=owner, **fields)
+    at = status_changed_at or _step_at(application, application.status, timezone.now())
+    application.status_changed_at = at
     application.full_clean(exclude=["owner"])
     application.save()
     if contacts:
@@ -135,27 +189,79 @@ def application_create(
 
 @transaction.atomic
 def application_update(*, application: Application, contacts=None, **fields) -> Application:
-    """Save edited fields; a changed status goes through application_set_status."""
+    """Save edited fields; a changed status goes through application_set_status.
+
+    A changed date applied moves the applied step of the timeline with it.
+    """
     new_status = fields.pop("status", application.status)
+    applied_on = application.applied_on
     for name, value in fields.items():
         setattr(application, name, value)
     application.save()
     if contacts is not None:
         application.contacts.set(contacts)
-    if new_status != application.status:
-        application_set_status(application=application, status=new_status)
-    else:
-        _changed(application=application)
+    previous = application.status
+    if new_status != previous:
+        _set_status(application=application, status=new_status, at=None)
+        _answer_latest_interview(application, previous, new_status)
+    if application.applied_on != applied_on:
+        _place_applied_step(application)
+    _changed(application=application)
     return application
+
+
+# The interview outcome that says the same as an application status.
+STATUS_OUTCOMES = {
+    Status.OFFER: InterviewOutcome.OFFER,
+    Status.REJECTED: InterviewOutcome.REJECTED,
+}
+
+
+def _answer_latest_interview(application: Application, previous: str, status: str) -> None:
+    """An offer or a rejection recorded on the application answers its latest interview too.
+
+    Only an outcome still "not known yet" is filled in. Taking the status back to one that
+    contradicts it (a mistaken "Rejected") takes the outcome back too: left behind, it would
+    set the status again at the next edit of the interview (_apply_outcome). Accepted and
+    withdrawn follow an offer or a rejection without contradicting it.
+    """
+    latest = application.interviews.filter(cancelled=False).order_by("-starts_at", "-id").first()
+    if latest is None:
+        return
+    outcome = latest.outcome
+    if outcome == STATUS_OUTCOMES.get(previous) and status not in (
+        Status.ACCEPTED,
+        Status.WITHDRAWN,
+    ):
+        outcome = InterviewOutcome.PENDING
+    if outcome == InterviewOutcome.PENDING and status in STATUS_OUTCOMES:
+        outcome = STATUS_OUTCOMES[status]
+    if outcome != latest.outcome:
+        latest.outcome = outcome
+        latest.save(update_fields=["outcome", "updated_at"])
 
 
 @transaction.atomic
 def application_set_status(
     *, application: Application, status: str, at: datetime.datetime | None = None
 ) -> Application:
+    """Record a new status on the timeline (at `at`, else now; "applied" on the date applied).
+
+    Offer and rejection answer the latest interview (_answer_latest_interview).
+    """
+    previous = application.status
+    _set_status(application=application, status=status, at=at)
+    if status != previous:
+        _answer_latest_interview(application, previous, status)
+        _changed(application=application)
+    return application
+
+
+def _set_status(*, application: Application, status: str, at: datetime.datetime | None) -> None:
+    """The new status and its step of the timeline; the caller brings the rest in step."""
     if status == application.status:
-        return application
-    at = at or timezone.now()
+        return
+    at = at or _step_at(application, status, timezone.now())
     StatusChange.objects.create(
         owner=application.owner,
         application=application,
@@ -166,8 +272,6 @@ def application_set_status(
     application.status = status
     application.status_changed_at = at
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _changed(application=application)
-    return application
 
 
 def _prepare_checklist(interview: Interview) -> None:
@@ -303,7 +407,8 @@ def _apply_outcome(interview: Interview, previous_outcome: str | None = None) ->
             Status.ACCEPTED,
             Status.WITHDRAWN,
         ):
-            application_set_status(application=application, status=target)
+            # The interview said it; the caller brings the rest in step.
+            _set_status(application=application, status=target, at=None)
         return
     undone = OUTCOME_STATUSES.get(previous_outcome)
     if undone is None or application.status != undone:
@@ -316,7 +421,7 @@ def _apply_outcome(interview: Interview, previous_outcome: str | None = None) ->
     ).exclude(pk=interview.pk)
     if others.exists():
         return
-    application_set_status(application=application, status=Status.INTERVIEWING)
+    _set_status(application=application, status=Status.INTERVIEWING, at=None)
 
 
 def _interviewers_with_new(
@@ -453,8 +558,12 @@ def contact_save(*, form) -> Contact:
 
 @transaction.atomic
 def feedback_save(*, entry: FeedbackEntry) -> FeedbackEntry:
-    """Save a new or edited entry of an application's feedback log."""
+    """Save a new or edited entry of an application's feedback log.
+
+    The feedback answers the request for it: a feedback follow-up still open is done.
+    """
     entry.save()
+    followups_feedback_received(application=entry.application)
     get_user_model().data_changed(entry.owner_id)
     return entry
 

@@ -74,9 +74,18 @@ class DraftForm(forms.Form):
     subject = _subject_field()
     body = _body_field()
 
-    def __init__(self, *args, missing_in: set[str] | frozenset[str] = frozenset(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        missing_in: set[str] | frozenset[str] = frozenset(),
+        kind: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        if kind == Kind.CALL:
+            # A call script is read aloud, not sent: nobody to address it to.
+            del self.fields["recipient"]
         # Flag the fields that still hold a bracketed placeholder, next to the list above.
         for name in missing_in:
             widget = self.fields[name].widget

@@ -139,6 +139,22 @@ def draft_generate(
     return draft, True
 
 
+def draft_preview(
+    *, owner, kind: str, application: Application, interview: Interview | None, language: str
+) -> Draft:
+    """The draft as draft_generate would write it, unsaved: to read before there is one.
+
+    Raises rendering.TemplateError when the user's own template cannot be used.
+    """
+    if interview is None:
+        interview = source_interview(application)
+    draft = Draft(
+        owner=owner, kind=kind, language=language, application=application, interview=interview
+    )
+    _fill(draft)
+    return draft
+
+
 def draft_regenerate(*, draft: Draft, language: str) -> Draft:
     """Rewrite the draft from its template in this language, replacing the user's edits."""
     draft.language = language
@@ -147,11 +163,16 @@ def draft_regenerate(*, draft: Draft, language: str) -> Draft:
     return draft
 
 
-def draft_update(*, draft: Draft, recipient: str, subject: str, body: str) -> Draft:
-    changed = (draft.recipient, draft.subject, draft.body) != (recipient, subject, body)
+def draft_update(*, draft: Draft, subject: str, body: str, recipient: str | None = None) -> Draft:
+    """Save the user's edits; `recipient` None keeps it (a call script has none to edit).
+
+    Unchanged, nothing is written: saving before each download keeps the draft's date.
+    """
+    recipient = draft.recipient if recipient is None else recipient
+    if (draft.recipient, draft.subject, draft.body) == (recipient, subject, body):
+        return draft
     draft.recipient, draft.subject, draft.body = recipient, subject, body
-    if changed:
-        draft.edited = True
+    draft.edited = True
     draft.save()
     return draft
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.draft_detail, name="detail"),
     path("<int:pk>/regenerate/", views.draft_regenerate, name="regenerate"),
     path("<int:pk>/delete/", views.draft_delete, name="delete"),
+    path("<int:pk>/mark-sent/", views.draft_mark_sent, name="mark_sent"),
     path("<int:pk>/print/", views.draft_print, name="print"),
     path("<int:pk>/export.eml", views.export_eml, name="export_eml"),
     path("<int:pk>/export.txt", views.export_txt, name="export_txt"),

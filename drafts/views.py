@@ -13,6 +13,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseRedirect,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -36,7 +37,8 @@ from drafts.forms import (
     RegenerateForm,
 )
 from drafts.models import Draft, DraftTemplate, Kind, Language
-from followups.models import Followup
+from followups import services as followups_services
+from followups.models import Followup, State
 
 PAGE_SIZE = 50
 # What a draft's pages show of it, in the query that fetches it.
@@ -133,6 +135,12 @@ def _download(data: bytes, filename: str, content_type: str) -> FileResponse:
 # --- One draft -----------------------------------------------------------------------------------
 
 
+class _MailtoRedirect(HttpResponseRedirect):
+    """A redirect to the mail app: after saving, "Open in mail app" goes on to the mailto: link."""
+
+    allowed_schemes = ["mailto"]
+
+
 def _detail_context(draft: Draft, form: DraftForm, regenerate_form: RegenerateForm) -> dict:
     missing = rendering.missing_placeholders(draft.subject + "\n" + draft.body, draft.language)
     return {
@@ -142,9 +150,9 @@ def _detail_context(draft: Draft, form: DraftForm, regenerate_form: RegenerateFo
         "missing": [p.missing.get(draft.language, p.missing["en"]) for p in missing],
         "highlighted_subject": rendering.highlight_missing(draft.subject, draft.language),
         "highlighted_body": rendering.highlight_missing(draft.body, draft.language),
-        "mailto_url": export.mailto_url(draft),
         "application_url": _url_or_empty(draft.application),
         "interview_url": _url_or_empty(draft.interview) if draft.interview_id else "",
+        "followup": queries.followup_of_draft(draft),
     }
 
 
@@ -158,7 +166,19 @@ def _missing_in(draft: Draft) -> set[str]:
 
 def _draft_form(draft: Draft, data=None) -> DraftForm:
     initial = {"recipient": draft.recipient, "subject": draft.subject, "body": draft.body}
-    return DraftForm(data, initial=initial, missing_in=_missing_in(draft))
+    return DraftForm(data, initial=initial, missing_in=_missing_in(draft), kind=draft.kind)
+
+
+# What the draft page's export buttons ask for after saving: each is a submit button of the
+# edit form, so what is downloaded, printed or opened is what is on the screen, edits included.
+_THEN = {
+    "eml": lambda draft: redirect("drafts:export_eml", draft.pk),
+    "txt": lambda draft: redirect("drafts:export_txt", draft.pk),
+    "print": lambda draft: redirect("drafts:print", draft.pk),
+    "mailto": lambda draft: _MailtoRedirect(export.mailto_url(draft)),
+}
+# A call script is read on the phone: printed or copied, never emailed.
+_NOT_FOR_CALLS = {"eml", "mailto"}
 
 
 @login_required
@@ -168,6 +188,9 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = _draft_form(draft, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.draft_update(draft=draft, **form.cleaned_data)
+        then = request.POST.get("then", "")
+        if then in _THEN and not (draft.kind == Kind.CALL and then in _NOT_FOR_CALLS):
+            return _THEN[then](draft)
         messages.success(request, _("Draft saved."))
         return redirect(draft)
     regenerate_form = RegenerateForm(initial={"language": draft.language}, edited=draft.edited)
@@ -195,6 +218,28 @@ def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Your template cannot be used: %(error)s") % {"error": error})
         return redirect(draft)
     messages.success(request, _("Draft written again from its template."))
+    return redirect(draft)
+
+
+@login_required
+@require_POST
+def draft_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Mark as sent" on an email draft: the follow-up it carries out is done."""
+    draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
+    followup = queries.followup_of_draft(draft)
+    if followup is None or followup.state == State.DONE:
+        messages.info(request, _("Nothing was waiting for this email; nothing was changed."))
+        return redirect(draft)
+    try:
+        followups_services.followup_mark_done(followup=followup)
+    except followups_services.FollowupActionError as error:
+        messages.error(request, str(error))
+        return redirect(draft)
+    messages.success(
+        request,
+        _("Marked as sent: the follow-up “%(kind)s” is done.")
+        % {"kind": followup.get_kind_display()},
+    )
     return redirect(draft)
 
 

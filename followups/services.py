@@ -358,6 +358,22 @@ def followup_mark_done(*, followup: Followup) -> Followup:
 
 
 @transaction.atomic
+def followups_feedback_received(*, application: Application) -> None:
+    """Feedback arrived: the request for it is answered, so its follow-up still open is done.
+
+    Done, not cancelled: the person got what the reminder was for. A closed one stays closed.
+    """
+    # Same lock order as the sync (application, then its follow-ups).
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    now = timezone.now()
+    rows = Followup.objects.select_for_update().filter(
+        application_id=application.pk, kind=Kind.FEEDBACK, state__in=OPEN_STATES
+    )
+    for row in rows:
+        row.save(update_fields=[*row.close(State.DONE, now=now), "updated_at"])
+
+
+@transaction.atomic
 def followup_skip(*, followup: Followup) -> Followup:
     """The user will not do it: close the follow-up without a reminder."""
     row = _close(followup, State.SKIPPED, reopens=set())

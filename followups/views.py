@@ -58,10 +58,16 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     followup = get_owned_or_404(
-        request, Followup.objects.select_related("application", "interview"), pk
+        request, Followup.objects.select_related("owner", "application", "interview"), pk
     )
     queries.mark_overdue([followup], request.user, timezone.now())
-    return render(request, "followups/followup_detail.html", {"followup": followup})
+    # The people to call or thank, with what it takes to reach them.
+    interviewers = list(followup.interview.interviewers.all()) if followup.interview else []
+    return render(
+        request,
+        "followups/followup_detail.html",
+        {"followup": followup, "interviewers": interviewers},
+    )
 
 
 def _redirect_back(request: HttpRequest, followup: Followup) -> HttpResponse:

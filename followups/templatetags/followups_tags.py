@@ -72,3 +72,15 @@ def followups_version(followups) -> str:
         f"{f.completed_at and f.completed_at.timestamp()}"
         for f in followups
     )
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """`href="tel:{{ phone|tel_href }}"`: the number as a dialler reads it, digits and a leading +.
+
+    "+358 40 123 4567" is typed for people; a tel: URI with spaces is invalid HTML and some
+    phones dial only up to the first space.
+    """
+    phone = (phone or "").strip()
+    digits = "".join(char for char in phone if char.isascii() and char.isdigit())
+    return ("+" + digits) if phone.startswith("+") and digits else digits

@@ -20,6 +20,7 @@ DRAFT_CASES = [
     ("print", "get"),
     ("export_eml", "get"),
     ("export_txt", "get"),
+    ("mark_sent", "post"),
 ]
 POST_DATA = {"recipient": "", "subject": "Bob was here", "body": "Bob was here", "language": "fi"}
 

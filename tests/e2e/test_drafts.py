@@ -6,7 +6,6 @@ import email.policy
 import re
 import zoneinfo
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -66,7 +65,7 @@ def test_a_feedback_request_is_generated_edited_saved_and_downloaded(page_for, t
     expect(body).to_have_value("Hei Anna,\n\nmitä voisin tehdä paremmin?\n\nTerveisin\nDora")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=exact("Download .eml")).click()
+        page.get_by_role("button", name=exact("Download .eml")).click()
     download = download_info.value
     assert download.suggested_filename.startswith("yhtio-aani-oy-feedback-request-2026-03-12")
     assert download.suggested_filename.endswith(".eml")
@@ -83,14 +82,8 @@ def test_a_feedback_request_is_generated_edited_saved_and_downloaded(page_for, t
         .startswith("Hei Anna,\n\nmitä voisin tehdä paremmin?")
     )
 
-    href = page.get_by_role("link", name=exact("Open in mail app")).get_attribute("href")
-    parts = urlsplit(href)
-    assert parts.scheme == "mailto"
-    assert parts.path == "anna@aani.example"
-    query = parse_qs(parts.query)
-    assert query["subject"] == ["Palautetta haastattelusta – Yhtiö Ääni Oy"]
-    body_text = "Hei Anna,\n\nmitä voisin tehdä paremmin?\n\nTerveisin\nDora"
-    assert query["body"] == [body_text.replace("\n", "\r\n")]
+    # The mail-app button saves first too, then opens the mailto: link (tests/drafts).
+    expect(page.get_by_role("button", name=exact("Open in mail app"))).to_be_visible()
 
     # The copy button appears once the script runs (it is hidden without JavaScript).
     expect(page.locator("main").get_by_role("button", name=exact("Copy"))).to_be_visible()

@@ -163,7 +163,8 @@ def test_the_json_import_keeps_the_exported_status_times(alice, bob):
         assert list(
             imported.status_changes.order_by("changed_at").values_list("status", "changed_at")
         ) == [
-            (Status.APPLIED, helsinki(2024, 11, 1, 9, 0)),
+            # Dated by its date applied (noon), not the day it was typed in.
+            (Status.APPLIED, helsinki(2024, 10, 28, 12, 0)),
             (Status.REJECTED, helsinki(2024, 11, 20, 15)),
         ]
         assert feedback_due_later(bob) == []
