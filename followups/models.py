@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -234,6 +235,32 @@ class Followup(models.Model):
         self.completed_at = now
         self.skip_reason = reason
         return ["state", "completed_at", "skip_reason", *self.release_claim()]
+
+
+class UsedActionLink(models.Model):
+    """A signed email link (followups.links) that has acted: the same link never acts twice.
+
+    A signature proves who made a link, not that it is fresh, so replaying the POST of a Snooze
+    link would snooze again, day after day. Only a digest is kept: the token itself is a key.
+    Rows older than ACTION_LINK_MAX_AGE are of no use (the link has expired) and are pruned.
+    """
+
+    followup = models.ForeignKey(Followup, on_delete=models.CASCADE, related_name="used_links")
+    token_digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # The pruning: used_at < now - ACTION_LINK_MAX_AGE.
+            models.Index(fields=["used_at"], name="followup_used_link_age_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"link used for follow-up {self.followup_id} at {self.used_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 def stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -> str:

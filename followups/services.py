@@ -20,6 +20,8 @@ Rules the sync keeps:
 import dataclasses
 import datetime
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -28,15 +30,27 @@ from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
 from followups import policy
-from followups.models import OPEN_STATES, Followup, Kind, SkipReason, State, stale_reason
+from followups.links import ACTION_LINK_MAX_AGE
+from followups.models import (
+    OPEN_STATES,
+    Followup,
+    Kind,
+    SkipReason,
+    State,
+    UsedActionLink,
+    stale_reason,
+)
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 # Statuses in which nothing more is asked of the user (they ended it, or the employer went quiet).
 ENDED_STATUSES = {Status.WITHDRAWN, Status.NO_RESPONSE}
 
-SNOOZE_MAX_DAYS = 30
+
+class LinkAlreadyUsed(Exception):
+    """A signed email link that has already acted once."""
 
 
 class FollowupActionError(ValueError):
@@ -365,14 +379,16 @@ def followup_skip(*, followup: Followup) -> Followup:
 
 
 @transaction.atomic
-def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
-    """Remind again `days` days later (out of quiet hours).
+def followup_snooze(
+    *, followup: Followup, choice: str = policy.SNOOZE_NEXT_BUSINESS_DAY
+) -> Followup:
+    """Remind again later, where the person chose (policy.snooze_due: a business day, at their
+    call time, out of quiet hours).
 
     The one case in which a second reminder for the same action is sent: the user asked for it.
-    The new time counts from now, or from the due time if that is still ahead.
     """
-    if not 1 <= days <= SNOOZE_MAX_DAYS:
-        raise FollowupActionError(_("Snooze for 1 to %(max)d days.") % {"max": SNOOZE_MAX_DAYS})
+    if choice not in policy.SNOOZE_CHOICES:
+        raise FollowupActionError(_("Choose when to be reminded again."))
     row = _lock(followup)
     if row.state not in OPEN_STATES:
         raise FollowupActionError(_("This follow-up is already closed."))
@@ -387,12 +403,33 @@ def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
         raise FollowupActionError(
             _("A call about a later interview is already scheduled for this application.")
         )
-    now = timezone.now()
     prefs = policy.Preferences.from_user(row.owner)
-    due = policy.out_of_quiet_hours(max(now, row.due_at) + datetime.timedelta(days=days), prefs)
-    row.snooze(due)
+    row.snooze(policy.snooze_due(choice, due_at=row.due_at, now=timezone.now(), prefs=prefs))
     row.save()
     return _refresh(followup, row)
+
+
+def followup_link_use(*, followup: Followup, token: str, act: Callable[[], _T]) -> _T:
+    """Act on a signed email link once: `act()` runs only the first time `token` is used.
+
+    The use is recorded in the same transaction as the action, so a refused action (a
+    FollowupActionError) leaves the link usable, and two POSTs of the same link at once act
+    once: the second waits on the unique key, then finds it taken. Raises LinkAlreadyUsed on
+    a replay. Links used longer ago than they stay valid are forgotten here too: a replay of
+    those is refused as expired before it gets this far.
+    """
+    digest = UsedActionLink.digest(token)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            UsedActionLink.objects.create(followup=followup, token_digest=digest, used_at=now)
+            result = act()
+    except IntegrityError:
+        if UsedActionLink.objects.filter(token_digest=digest).exists():
+            raise LinkAlreadyUsed from None
+        raise
+    UsedActionLink.objects.filter(used_at__lt=now - ACTION_LINK_MAX_AGE).delete()
+    return result
 
 
 # --- Bulk, for imports ---------------------------------------------------------------------------
