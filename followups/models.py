@@ -95,8 +95,10 @@ class Followup(models.Model):
     )
     notified_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     sent_late = models.BooleanField(default=False)
-    # Set when the user asks to be reminded later: the sync never moves the reminder back
-    # before this, so an unrelated edit of the application cannot undo a snooze.
+    # Set when the user asks to be reminded later, to the moment they asked for (before quiet
+    # hours moved it): the sync never moves the reminder back before where that lands
+    # (policy.snooze_release), so an unrelated edit of the application cannot undo a snooze,
+    # while new quiet hours or a new time zone move it on.
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     completed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -203,12 +205,18 @@ class Followup(models.Model):
             *self.schedule(due_at, now=now),
         ]
 
-    def snooze(self, due_at: datetime.datetime) -> list[str]:
-        """Remind again at due_at: the user asked for it, so the sync never moves it earlier."""
+    def snooze(
+        self, due_at: datetime.datetime, *, requested: datetime.datetime | None = None
+    ) -> list[str]:
+        """Remind again at due_at: the user asked for it, so the sync never moves it earlier.
+
+        `requested` is what the person asked for before quiet hours moved it to due_at; the
+        sync lands it again from there when the quiet hours change (policy.snooze_release).
+        """
         self.state = State.SCHEDULED
         self.due_at = due_at
         self.next_attempt_at = due_at
-        self.snoozed_until = due_at
+        self.snoozed_until = requested or due_at
         self.attempts = 0
         self.last_error = ""
         self.skip_reason = ""

@@ -270,6 +270,17 @@ def snooze_due(choice: str, *, due_at: datetime, now: datetime, prefs: Preferenc
     - "week": seven days later, or the first business day on or after that.
     Then out of quiet hours, still on a business day (see _business_moment).
     """
+    return snooze_release(snooze_requested(choice, due_at=due_at, now=now, prefs=prefs), prefs)
+
+
+def snooze_requested(
+    choice: str, *, due_at: datetime, now: datetime, prefs: Preferences
+) -> datetime:
+    """The moment a snooze asks for, before quiet hours have their say (see snooze_due).
+
+    Kept as the follow-up's snoozed_until, so that when the quiet hours change later the
+    reminder lands where the new ones end, earlier or later (snooze_release).
+    """
     if choice not in SNOOZE_CHOICES:
         raise ValueError(f"unknown snooze choice {choice!r}")
     tz = _zone(prefs.time_zone)
@@ -280,16 +291,15 @@ def snooze_due(choice: str, *, due_at: datetime, now: datetime, prefs: Preferenc
         day = next_business_day_on_or_after(start + timedelta(days=1), prefs.country)
     else:
         day = add_business_days(start, 1, prefs.country)
-    return _business_moment(day, prefs)
+    return _local(day, prefs.call_time, tz)
 
 
 def snooze_release(snoozed_until: datetime, prefs: Preferences) -> datetime:
-    """A snoozed reminder's time under the person's current preferences.
+    """Where a snooze that asked for `snoozed_until` lands under the person's preferences.
 
-    A snooze keeps the moment it landed on; when quiet hours, the time zone or the country
-    change afterwards, that moment may now be inside the quiet hours or off a business day, so
-    it moves on the way a snooze lands (the sync calls this; unchanged preferences change
-    nothing).
+    Out of quiet hours, still on a business day. The sync calls it again with the current
+    preferences, so a snoozed reminder follows quiet hours, a time zone or a country changed
+    after the snooze (unchanged preferences change nothing).
     """
     tz = _zone(prefs.time_zone)
     moment = out_of_quiet_hours(snoozed_until, prefs)

@@ -172,8 +172,17 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
                 continue
             if row.state != State.SCHEDULED:
                 continue  # Sent, done, skipped or failed: never re-opened by a data change.
-            due = max(want.due_at, row.snoozed_until) if row.snoozed_until else want.due_at
-            if row.due_at == due and row.interview_id == want.interview:
+            due = want.due_at
+            if row.snoozed_until:
+                # The snooze landed under the preferences of its day; quiet hours, a time zone
+                # or a country changed since may have put it inside quiet hours or on a holiday.
+                due = max(due, policy.snooze_release(row.snoozed_until, prefs))
+            next_attempt = _next_attempt(row, due, prefs, now)
+            if (
+                row.due_at == due
+                and row.next_attempt_at == next_attempt
+                and row.interview_id == want.interview
+            ):
                 continue
             if row.due_at != due:
                 row.schedule(due, now=now)
@@ -181,6 +190,8 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
                 # claim away makes that pass's result "lost", so the row stays scheduled at the
                 # new time (and is reminded of then) instead of being marked notified.
                 row.release_claim()
+            else:
+                row.next_attempt_at = next_attempt
             row.interview_id = want.interview
             plan.moved.append(row)
         elif mine:
@@ -198,6 +209,26 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
             row.schedule(want.due_at, now=now)
             plan.saved.append(row)
     return plan
+
+
+def _next_attempt(
+    row: Followup, due: datetime.datetime, prefs: policy.Preferences, now: datetime.datetime
+) -> datetime.datetime:
+    """When a scheduled row due at `due` may next be tried, under the current preferences.
+
+    A row the dispatcher held back waits at the end of the quiet hours of the day it was held
+    (next_attempt_at past due_at, and no error); when the quiet hours or the time zone change,
+    it waits for the end of the new ones instead, or goes at once if they no longer hold it. A
+    retry after a failed send keeps its backoff, out of the new quiet hours. Any other row is
+    tried at its due time.
+    """
+    if row.due_at != due:
+        return due  # Moved: schedule() starts it afresh.
+    if row.next_attempt_at <= max(due, now):
+        return row.next_attempt_at  # Due to be tried now: the dispatcher checks quiet hours.
+    if row.last_error:
+        return policy.out_of_quiet_hours(row.next_attempt_at, prefs)
+    return policy.out_of_quiet_hours(max(due, now), prefs)
 
 
 def _apply(plan: _Plan, now: datetime.datetime) -> None:
@@ -404,7 +435,8 @@ def followup_snooze(
             _("A call about a later interview is already scheduled for this application.")
         )
     prefs = policy.Preferences.from_user(row.owner)
-    row.snooze(policy.snooze_due(choice, due_at=row.due_at, now=timezone.now(), prefs=prefs))
+    requested = policy.snooze_requested(choice, due_at=row.due_at, now=timezone.now(), prefs=prefs)
+    row.snooze(policy.snooze_release(requested, prefs), requested=requested)
     row.save()
     return _refresh(followup, row)
 
