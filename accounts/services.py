@@ -8,8 +8,22 @@ from followups.services import followups_resync_user
 
 
 @transaction.atomic
-def user_signup(*, email: str, password: str, display_name: str = "", language: str = "") -> User:
-    user = User.objects.create_user(email, password, display_name=display_name, language=language)
+def user_signup(
+    *,
+    email: str,
+    password: str,
+    display_name: str = "",
+    language: str = "",
+    time_zone: str = "",
+    country: str = "",
+) -> User:
+    """A new account; the time zone and country default to the server's when not given."""
+    extra = {
+        name: value for name, value in (("time_zone", time_zone), ("country", country)) if value
+    }
+    user = User.objects.create_user(
+        email, password, display_name=display_name, language=language, **extra
+    )
     # The starter question bank is written in the language the person signed up in.
     with translation.override(language or translation.get_language()):
         question_bank_seed(user=user)

@@ -48,6 +48,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("preferences/", views.preferences, name="preferences"),
+    path("time-zone/", views.time_zone_switch, name="time_zone_switch"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<str:message_id>/", views.outbox_message, name="outbox_message"),
 ]

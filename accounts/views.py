@@ -4,11 +4,12 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import outbox as outbox_store
-from accounts.forms import PreferencesForm, SignupForm
+from accounts.forms import PreferencesForm, SignupForm, TimeZoneSwitchForm
 from accounts.services import user_preferences_update, user_signup
 
 
@@ -24,6 +25,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data.get("display_name", ""),
             language=form.cleaned_data.get("language", ""),
+            time_zone=form.cleaned_data["time_zone"],
+            country=form.cleaned_data["country"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Seuranta! Start by adding an application."))
@@ -39,6 +42,26 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences were saved."))
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+@require_POST
+def time_zone_switch(request: HttpRequest) -> HttpResponse:
+    """The notice's "Switch": take the time zone the browser reports, back to the same page."""
+    form = TimeZoneSwitchForm(request.POST)
+    if form.is_valid():
+        user_preferences_update(user=request.user, time_zone=form.cleaned_data["time_zone"])
+        messages.success(
+            request,
+            _("Your time zone is now %(zone)s.") % {"zone": form.cleaned_data["time_zone"]},
+        )
+    else:
+        messages.error(request, _("That time zone is not one Seuranta knows; nothing changed."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("preferences")
 
 
 def _outbox_enabled() -> None:

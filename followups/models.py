@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -94,8 +95,10 @@ class Followup(models.Model):
     )
     notified_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     sent_late = models.BooleanField(default=False)
-    # Set when the user asks to be reminded later: the sync never moves the reminder back
-    # before this, so an unrelated edit of the application cannot undo a snooze.
+    # Set when the user asks to be reminded later, to the moment they asked for (before quiet
+    # hours moved it): the sync never moves the reminder back before where that lands
+    # (policy.snooze_release), so an unrelated edit of the application cannot undo a snooze,
+    # while new quiet hours or a new time zone move it on.
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     completed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -205,12 +208,18 @@ class Followup(models.Model):
             *self.schedule(due_at, now=now),
         ]
 
-    def snooze(self, due_at: datetime.datetime) -> list[str]:
-        """Remind again at due_at: the user asked for it, so the sync never moves it earlier."""
+    def snooze(
+        self, due_at: datetime.datetime, *, requested: datetime.datetime | None = None
+    ) -> list[str]:
+        """Remind again at due_at: the user asked for it, so the sync never moves it earlier.
+
+        `requested` is what the person asked for before quiet hours moved it to due_at; the
+        sync lands it again from there when the quiet hours change (policy.snooze_release).
+        """
         self.state = State.SCHEDULED
         self.due_at = due_at
         self.next_attempt_at = due_at
-        self.snoozed_until = due_at
+        self.snoozed_until = requested or due_at
         self.attempts = 0
         self.last_error = ""
         self.skip_reason = ""
@@ -237,6 +246,32 @@ class Followup(models.Model):
         self.completed_at = now
         self.skip_reason = reason
         return ["state", "completed_at", "skip_reason", *self.release_claim()]
+
+
+class UsedActionLink(models.Model):
+    """A signed email link (followups.links) that has acted: the same link never acts twice.
+
+    A signature proves who made a link, not that it is fresh, so replaying the POST of a Snooze
+    link would snooze again, day after day. Only a digest is kept: the token itself is a key.
+    Rows older than ACTION_LINK_MAX_AGE are of no use (the link has expired) and are pruned.
+    """
+
+    followup = models.ForeignKey(Followup, on_delete=models.CASCADE, related_name="used_links")
+    token_digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # The pruning: used_at < now - ACTION_LINK_MAX_AGE.
+            models.Index(fields=["used_at"], name="followup_used_link_age_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"link used for follow-up {self.followup_id} at {self.used_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 def stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -> str:

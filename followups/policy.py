@@ -246,6 +246,88 @@ def feedback_due(outcome_recorded_at: datetime, prefs: Preferences) -> datetime:
     return _business_moment(add_business_days(recorded_day, 1, prefs.country), prefs)
 
 
+# --- Snooze --------------------------------------------------------------------------------------
+
+# What a person may ask for when they snooze a reminder, in the order the page offers them.
+SNOOZE_TOMORROW = "tomorrow"
+SNOOZE_NEXT_BUSINESS_DAY = "next_business_day"
+SNOOZE_WEEK = "week"
+SNOOZE_CHOICES = (SNOOZE_TOMORROW, SNOOZE_NEXT_BUSINESS_DAY, SNOOZE_WEEK)
+
+
+def snooze_due(choice: str, *, due_at: datetime, now: datetime, prefs: Preferences) -> datetime:
+    """When a snoozed reminder comes back: a business day, at the person's call time, local.
+
+    Every kind comes back at `call_time`, the one hour of the day the person set for acting on
+    follow-ups: a reminder snoozed at 22:09 returns the next morning, not 24 hours later at
+    22:09. Every kind comes back on a business day, the thank-you note too: a snoozed note is
+    one the person put off, and they pick it up with the rest of their working day.
+    The day counts from today, or from the due day if that is still ahead, so a snooze never
+    brings a reminder earlier:
+    - "tomorrow": the next day, or the first business day after it when that is a weekend or a
+      public holiday (a Friday snooze lands on Monday; the page shows the day it lands on);
+    - "next_business_day": the next business day (after a Thursday before Good Friday, Tuesday);
+    - "week": seven days later, or the first business day on or after that.
+    Then out of quiet hours, still on a business day (see _business_moment).
+    """
+    return snooze_release(snooze_requested(choice, due_at=due_at, now=now, prefs=prefs), prefs)
+
+
+def snooze_requested(
+    choice: str, *, due_at: datetime, now: datetime, prefs: Preferences
+) -> datetime:
+    """The moment a snooze asks for, before quiet hours have their say (see snooze_due).
+
+    Kept as the follow-up's snoozed_until, so that when the quiet hours change later the
+    reminder lands where the new ones end, earlier or later (snooze_release).
+    """
+    if choice not in SNOOZE_CHOICES:
+        raise ValueError(f"unknown snooze choice {choice!r}")
+    tz = _zone(prefs.time_zone)
+    start = max(_utc(now), _utc(due_at)).astimezone(tz).date()
+    if choice == SNOOZE_WEEK:
+        day = next_business_day_on_or_after(start + timedelta(days=7), prefs.country)
+    elif choice == SNOOZE_TOMORROW:
+        day = next_business_day_on_or_after(start + timedelta(days=1), prefs.country)
+    else:
+        day = add_business_days(start, 1, prefs.country)
+    return _local(day, prefs.call_time, tz)
+
+
+def snooze_release(snoozed_until: datetime, prefs: Preferences) -> datetime:
+    """Where a snooze that asked for `snoozed_until` lands under the person's preferences.
+
+    Out of quiet hours, still on a business day. The sync calls it again with the current
+    preferences, so a snoozed reminder follows quiet hours, a time zone or a country changed
+    after the snooze (unchanged preferences change nothing).
+    """
+    tz = _zone(prefs.time_zone)
+    moment = out_of_quiet_hours(snoozed_until, prefs)
+    local = moment.astimezone(tz)
+    if is_business_day(local.date(), prefs.country):
+        return moment
+    return _business_moment(next_business_day_on_or_after(local.date(), prefs.country), prefs)
+
+
+def held_until(moment: datetime, kind: str, prefs: Preferences) -> datetime | None:
+    """`moment` if quiet hours held a reminder until then, else None: for "Held until 08:00".
+
+    A reminder is held when it waits at the very end of the quiet hours: the minute before
+    was inside them. A call or feedback request due exactly at `call_time` is at its own hour,
+    not held, even when that hour is also where the quiet hours end.
+    """
+    moment = _utc(moment)
+    tz = _zone(prefs.time_zone)
+    local = moment.astimezone(tz)
+    if local.time().replace(tzinfo=None) != prefs.quiet_end:
+        return None
+    if _quiet_period((moment - timedelta(minutes=1)).astimezone(tz), prefs) is None:
+        return None
+    if kind != "thank_you" and prefs.call_time == prefs.quiet_end:
+        return None
+    return moment
+
+
 # --- What an application should have ------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ DASHBOARD_ROW_FIELDS = (
     "kind",
     "state",
     "due_at",
+    "next_attempt_at",  # "Held until 08:00, your quiet hours" (followups_tags.quiet_hold)
     "application__company",
     "application__position",
 )

@@ -20,6 +20,8 @@ Rules the sync keeps:
 import dataclasses
 import datetime
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -29,15 +31,27 @@ from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
 from followups import policy
-from followups.models import OPEN_STATES, Followup, Kind, SkipReason, State, stale_reason
+from followups.links import ACTION_LINK_MAX_AGE
+from followups.models import (
+    OPEN_STATES,
+    Followup,
+    Kind,
+    SkipReason,
+    State,
+    UsedActionLink,
+    stale_reason,
+)
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 # Statuses in which nothing more is asked of the user (they ended it, or the employer went quiet).
 ENDED_STATUSES = {Status.WITHDRAWN, Status.NO_RESPONSE}
 
-SNOOZE_MAX_DAYS = 30
+
+class LinkAlreadyUsed(Exception):
+    """A signed email link that has already acted once."""
 
 
 class FollowupActionError(ValueError):
@@ -159,8 +173,17 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
                 continue
             if row.state != State.SCHEDULED:
                 continue  # Sent, done, skipped or failed: never re-opened by a data change.
-            due = max(want.due_at, row.snoozed_until) if row.snoozed_until else want.due_at
-            if row.due_at == due and row.interview_id == want.interview:
+            due = want.due_at
+            if row.snoozed_until:
+                # The snooze landed under the preferences of its day; quiet hours, a time zone
+                # or a country changed since may have put it inside quiet hours or on a holiday.
+                due = max(due, policy.snooze_release(row.snoozed_until, prefs))
+            next_attempt = _next_attempt(row, due, prefs, now)
+            if (
+                row.due_at == due
+                and row.next_attempt_at == next_attempt
+                and row.interview_id == want.interview
+            ):
                 continue
             if row.due_at != due:
                 row.schedule(due, now=now)
@@ -168,6 +191,8 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
                 # claim away makes that pass's result "lost", so the row stays scheduled at the
                 # new time (and is reminded of then) instead of being marked notified.
                 row.release_claim()
+            else:
+                row.next_attempt_at = next_attempt
             row.interview_id = want.interview
             plan.moved.append(row)
         elif mine:
@@ -185,6 +210,26 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
             row.schedule(want.due_at, now=now)
             plan.saved.append(row)
     return plan
+
+
+def _next_attempt(
+    row: Followup, due: datetime.datetime, prefs: policy.Preferences, now: datetime.datetime
+) -> datetime.datetime:
+    """When a scheduled row due at `due` may next be tried, under the current preferences.
+
+    A row the dispatcher held back waits at the end of the quiet hours of the day it was held
+    (next_attempt_at past due_at, and no error); when the quiet hours or the time zone change,
+    it waits for the end of the new ones instead, or goes at once if they no longer hold it. A
+    retry after a failed send keeps its backoff, out of the new quiet hours. Any other row is
+    tried at its due time.
+    """
+    if row.due_at != due:
+        return due  # Moved: schedule() starts it afresh.
+    if row.next_attempt_at <= max(due, now):
+        return row.next_attempt_at  # Due to be tried now: the dispatcher checks quiet hours.
+    if row.last_error:
+        return policy.out_of_quiet_hours(row.next_attempt_at, prefs)
+    return policy.out_of_quiet_hours(max(due, now), prefs)
 
 
 def _apply(plan: _Plan, now: datetime.datetime) -> None:
@@ -383,14 +428,16 @@ def followup_skip(*, followup: Followup) -> Followup:
 
 
 @transaction.atomic
-def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
-    """Remind again `days` days later (out of quiet hours).
+def followup_snooze(
+    *, followup: Followup, choice: str = policy.SNOOZE_NEXT_BUSINESS_DAY
+) -> Followup:
+    """Remind again later, where the person chose (policy.snooze_due: a business day, at their
+    call time, out of quiet hours).
 
     The one case in which a second reminder for the same action is sent: the user asked for it.
-    The new time counts from now, or from the due time if that is still ahead.
     """
-    if not 1 <= days <= SNOOZE_MAX_DAYS:
-        raise FollowupActionError(_("Snooze for 1 to %(max)d days.") % {"max": SNOOZE_MAX_DAYS})
+    if choice not in policy.SNOOZE_CHOICES:
+        raise FollowupActionError(_("Choose when to be reminded again."))
     row = _lock(followup)
     if row.state not in OPEN_STATES:
         raise FollowupActionError(_("This follow-up is already closed."))
@@ -405,13 +452,35 @@ def followup_snooze(*, followup: Followup, days: int = 1) -> Followup:
         raise FollowupActionError(
             _("A call about a later interview is already scheduled for this application.")
         )
-    now = timezone.now()
     prefs = policy.Preferences.from_user(row.owner)
-    due = policy.out_of_quiet_hours(max(now, row.due_at) + datetime.timedelta(days=days), prefs)
-    row.snooze(due)
+    requested = policy.snooze_requested(choice, due_at=row.due_at, now=timezone.now(), prefs=prefs)
+    row.snooze(policy.snooze_release(requested, prefs), requested=requested)
     row.save()
     get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
+
+
+def followup_link_use(*, followup: Followup, token: str, act: Callable[[], _T]) -> _T:
+    """Act on a signed email link once: `act()` runs only the first time `token` is used.
+
+    The use is recorded in the same transaction as the action, so a refused action (a
+    FollowupActionError) leaves the link usable, and two POSTs of the same link at once act
+    once: the second waits on the unique key, then finds it taken. Raises LinkAlreadyUsed on
+    a replay. Links used longer ago than they stay valid are forgotten here too: a replay of
+    those is refused as expired before it gets this far.
+    """
+    digest = UsedActionLink.digest(token)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            UsedActionLink.objects.create(followup=followup, token_digest=digest, used_at=now)
+            result = act()
+    except IntegrityError:
+        if UsedActionLink.objects.filter(token_digest=digest).exists():
+            raise LinkAlreadyUsed from None
+        raise
+    UsedActionLink.objects.filter(used_at__lt=now - ACTION_LINK_MAX_AGE).delete()
+    return result
 
 
 # --- Bulk, for imports ---------------------------------------------------------------------------

@@ -21,12 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
-from followups import links, queries, services
+from followups import links, policy, queries, services
 from followups.forms import FollowupFilterForm
 from followups.models import Followup
 
 PAGE_SIZE = 25
-SNOOZE_DAYS = 1
 
 
 def _short_datetime(value) -> str:
@@ -55,6 +54,16 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def snooze_choices(followup: Followup, user) -> list[tuple[str, object]]:
+    """(choice, when it would land) for each snooze the person may pick, for the buttons."""
+    prefs = policy.Preferences.from_user(user)
+    now = timezone.now()
+    return [
+        (choice, policy.snooze_due(choice, due_at=followup.due_at, now=now, prefs=prefs))
+        for choice in policy.SNOOZE_CHOICES
+    ]
+
+
 @require_http_methods(["GET", "HEAD"])
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     followup = get_owned_or_404(
@@ -63,11 +72,10 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     queries.mark_overdue([followup], request.user, timezone.now())
     # The people to call or thank, with what it takes to reach them.
     interviewers = list(followup.interview.interviewers.all()) if followup.interview else []
-    return render(
-        request,
-        "followups/followup_detail.html",
-        {"followup": followup, "interviewers": interviewers},
-    )
+    context = {"followup": followup, "interviewers": interviewers}
+    if followup.is_open:
+        context["snooze_choices"] = snooze_choices(followup, request.user)
+    return render(request, "followups/followup_detail.html", context)
 
 
 def _redirect_back(request: HttpRequest, followup: Followup) -> HttpResponse:
@@ -80,7 +88,7 @@ def _redirect_back(request: HttpRequest, followup: Followup) -> HttpResponse:
     return redirect(followup)
 
 
-def _act(request: HttpRequest, pk: int, action: Callable[[Followup], str]) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, action: Callable[[Followup, str], str]) -> HttpResponse:
     followup = get_owned_or_404(
         request, Followup.objects.select_related("application", "interview"), pk
     )
@@ -92,7 +100,7 @@ def _act(request: HttpRequest, pk: int, action: Callable[[Followup], str]) -> Ht
         )
     else:
         try:
-            messages.success(request, action(followup))
+            messages.success(request, action(followup, request.POST.get("choice", "")))
         except services.FollowupActionError as exc:
             # A rule of the follow-up engine said no (a call already waiting, say); its
             # message is written for the user.
@@ -100,21 +108,23 @@ def _act(request: HttpRequest, pk: int, action: Callable[[Followup], str]) -> Ht
     return _redirect_back(request, followup)
 
 
-def _mark_done(followup: Followup) -> str:
+def _mark_done(followup: Followup, choice: str = "") -> str:
     services.followup_mark_done(followup=followup)
     return _("Marked as done: %(followup)s.") % {"followup": _describe(followup)}
 
 
-def _snooze(followup: Followup) -> str:
-    # The service updates `followup` in place, new due time included.
-    services.followup_snooze(followup=followup, days=SNOOZE_DAYS)
-    return _("Snoozed: %(followup)s is now due %(due)s.") % {
+def _snooze(followup: Followup, choice: str = "") -> str:
+    # The service updates `followup` in place, new due time included. A form from before the
+    # choices were offered sends none: it meant the next business day.
+    services.followup_snooze(followup=followup, choice=choice or policy.SNOOZE_NEXT_BUSINESS_DAY)
+    # No full stop after the date: an English time ends in "a.m." or "p.m." already.
+    return _("Snoozed: %(followup)s, now due %(due)s") % {
         "followup": _describe(followup),
         "due": _short_datetime(followup.due_at),
     }
 
 
-def _skip(followup: Followup) -> str:
+def _skip(followup: Followup, choice: str = "") -> str:
     services.followup_skip(followup=followup)
     return _("Skipped: %(followup)s.") % {"followup": _describe(followup)}
 
@@ -148,7 +158,7 @@ def followup_skip(request: HttpRequest, pk: int) -> HttpResponse:
 # ever shows a confirmation page, because mail scanners and link previews fetch every link in an
 # email; only the POST from that page acts.
 
-_LINK_ACTIONS: dict[str, Callable[[Followup], str]] = {"done": _mark_done, "snooze": _snooze}
+_LINK_ACTIONS: dict[str, Callable[[Followup, str], str]] = {"done": _mark_done, "snooze": _snooze}
 
 
 def _as_owner(owner) -> ExitStack:
@@ -198,12 +208,24 @@ def signed_action(request: HttpRequest, pk: int, action: str, token: str) -> Htt
         if not followup.is_open:
             return render(request, "followups/link_closed.html", context)
         if request.method == "POST":
+            choice = request.POST.get("choice", "")
             try:
-                context["message"] = _LINK_ACTIONS[action](followup)
+                # Acts once: a replayed POST of the same link (Back and resend, a mail client
+                # fetching twice) changes nothing and says so.
+                context["message"] = services.followup_link_use(
+                    followup=followup,
+                    token=token,
+                    act=lambda: _LINK_ACTIONS[action](followup, choice),
+                )
+            except services.LinkAlreadyUsed:
+                followup.refresh_from_db()
+                return render(request, "followups/link_used.html", context, status=409)
             except services.FollowupActionError as exc:
                 context["error"] = str(exc)
                 return render(request, "followups/link_result.html", context, status=409)
             return render(request, "followups/link_result.html", context)
+        if action == "snooze":
+            context["snooze_choices"] = snooze_choices(followup, followup.owner)
         return render(request, "followups/link_confirm.html", context)
 
 

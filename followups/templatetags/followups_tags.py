@@ -7,7 +7,8 @@ applications knows nothing of follow-ups, and follow-ups draw themselves where a
 from django import template
 from django.utils import timezone
 
-from followups import queries
+from followups import policy, queries
+from followups.models import State
 
 register = template.Library()
 
@@ -84,3 +85,22 @@ def tel_href(phone: str) -> str:
     phone = (phone or "").strip()
     digits = "".join(char for char in phone if char.isascii() and char.isdigit())
     return ("+" + digits) if phone.startswith("+") and digits else digits
+
+
+@register.simple_tag(takes_context=True)
+def quiet_hold(context, followup):
+    """`{% quiet_hold followup as held %}`: when quiet hours hold the reminder until, or None.
+
+    A scheduled reminder waits either at its due time, which the timing rules moved out of the
+    quiet hours, or at a later next attempt, where the dispatcher held it back at night. Both
+    end where the person's quiet hours end; the page says so instead of leaving a reminder
+    at 08:00 unexplained. Read with the page owner's preferences (no query).
+    """
+    if followup.state != State.SCHEDULED:
+        return None
+    user = context["request"].user
+    return policy.held_until(
+        max(followup.due_at, followup.next_attempt_at),
+        followup.kind,
+        policy.Preferences.from_user(user),
+    )

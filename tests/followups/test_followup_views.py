@@ -187,7 +187,7 @@ def test_detail_shows_what_when_and_where_in_the_users_time_zone(alice_client, a
     assert interview.application.get_absolute_url() in body
     assert "2025-03-06T10:00:00+0200" in body  # 08:00 UTC in Helsinki
     assert "Reminder sent" in body
-    for label in ("Mark done", "Snooze 1 day", "Skip"):
+    for label in ("Mark done", "Tomorrow", "Next business day", "In a week", "Skip"):
         assert label in body
     assert_valid_html(response.content)
 
@@ -251,14 +251,20 @@ def test_mark_done_closes_the_followup_and_returns_to_the_page(alice_client, ali
     assert followup.state == State.DONE
 
 
-def test_snooze_moves_the_followup_one_day_later(alice_client, alice):
+def test_snooze_brings_the_followup_back_the_next_business_day_at_the_call_time(
+    alice_client, alice
+):
     followup = make_followup(alice, state=State.NOTIFIED, due_at=NOW - datetime.timedelta(hours=1))
-    response = alice_client.post(reverse("followups:followup_snooze", args=[followup.pk]))
+    response = alice_client.post(
+        reverse("followups:followup_snooze", args=[followup.pk]), {"choice": "next_business_day"}
+    )
     assert response.status_code == 302
     assert response.url == followup.get_absolute_url()
     followup.refresh_from_db()
     assert followup.state == State.SCHEDULED
-    assert followup.due_at >= NOW + datetime.timedelta(days=1)
+    local = followup.due_at.astimezone(alice.tzinfo)
+    assert local.date() == (NOW.astimezone(alice.tzinfo) + datetime.timedelta(days=1)).date()
+    assert local.time() == alice.call_time
 
 
 def test_skip_closes_the_followup(alice_client, alice):
@@ -459,3 +465,32 @@ def test_skip_reason_codes_move_from_last_error_to_their_own_column(alice):
     smtp.refresh_from_db()
     assert (old.skip_reason, old.last_error) == ("stale_call", "")
     assert (smtp.skip_reason, smtp.last_error) == ("", "SMTPException: 451")
+
+
+def test_the_snooze_message_says_now_due_once_without_a_double_full_stop(alice_client, alice):
+    # Due at 15:00 in Helsinki: a time that English writes as "3 p.m.", ending in a stop.
+    followup = make_followup(alice, due_at=NOW + datetime.timedelta(hours=3))
+    response = alice_client.post(
+        reverse("followups:followup_snooze", args=[followup.pk]),
+        {"choice": "tomorrow"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert body.count("now due") == 1
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert ".." not in message
+    assert "Snoozed" in message
+
+
+def test_the_followup_page_offers_the_three_snooze_choices_with_where_each_lands(
+    alice_client, alice
+):
+    followup = make_followup(alice, state=State.NOTIFIED, due_at=NOW - datetime.timedelta(hours=1))
+    response = alice_client.get(followup.get_absolute_url())
+    body = response.content.decode()
+    for choice in ("tomorrow", "next_business_day", "week"):
+        assert f'name="choice" value="{choice}"' in body
+    # From Tuesday 4 March: Wednesday 5 and Tuesday 11 March, 10:00 in Helsinki.
+    assert "2025-03-05T10:00:00+0200" in body
+    assert "2025-03-11T10:00:00+0200" in body
+    assert_valid_html(response.content)

@@ -128,14 +128,17 @@ def test_done_link_post_marks_the_followup_done(client, alice):
     assert followup.state == State.DONE
 
 
-def test_snooze_link_post_moves_the_followup_a_day_later(client, alice):
+def test_snooze_link_post_brings_the_followup_back_the_next_business_day(client, alice):
     followup = make_followup(alice)
-    response = client.post(path_of(links.action_url(followup, "snooze")))
+    response = client.post(
+        path_of(links.action_url(followup, "snooze")), {"choice": "next_business_day"}
+    )
     assert response.status_code == 200
     assert "Snoozed" in response.content.decode()
     followup.refresh_from_db()
     assert followup.state == State.SCHEDULED
-    assert followup.due_at >= NOW + datetime.timedelta(days=1)
+    # Wednesday 10:00 in Helsinki, the call time.
+    assert followup.due_at == datetime.datetime(2025, 3, 5, 8, 0, tzinfo=datetime.UTC)
 
 
 def test_signed_link_shows_times_in_the_owners_time_zone_without_a_session(client, alice):
@@ -359,3 +362,57 @@ def test_link_pages_are_valid_html(client, alice, time_machine):
     ]
     for response in pages:
         html5lib.HTMLParser(strict=True).parse(response.content)
+
+
+# --- A link acts once -----------------------------------------------------------------------------
+
+
+def test_replaying_a_snooze_links_post_moves_the_followup_once(client, alice):
+    """Three POSTs of the same link used to move the reminder three days."""
+    followup = make_followup(alice)
+    path = path_of(links.action_url(followup, "snooze"))
+    assert client.post(path, {"choice": "tomorrow"}).status_code == 200
+    first = snapshot(followup)
+    for _ in range(2):
+        response = client.post(path, {"choice": "tomorrow"})
+        assert response.status_code == 409
+        assert "This link has already been used" in response.content.decode()
+    assert snapshot(followup) == first
+
+
+def test_replaying_a_done_link_after_reopening_changes_nothing(client, alice):
+    followup = make_followup(alice)
+    path = path_of(links.action_url(followup, "done"))
+    client.post(path)
+    # Snoozed in the app afterwards: the old email's Mark done link must not close it again.
+    Followup.objects.filter(pk=followup.pk).update(state=State.SCHEDULED, completed_at=None)
+    response = client.post(path)
+    assert response.status_code == 409
+    followup.refresh_from_db()
+    assert followup.state == State.SCHEDULED
+
+
+def test_the_snooze_and_done_links_of_one_email_each_act_once(client, alice):
+    followup = make_followup(alice)
+    client.post(path_of(links.action_url(followup, "snooze")), {"choice": "week"})
+    response = client.post(path_of(links.action_url(followup, "done")))
+    assert response.status_code == 200
+    followup.refresh_from_db()
+    assert followup.state == State.DONE
+
+
+def test_a_refused_link_action_leaves_the_link_usable(client, alice):
+    followup = make_followup(alice)
+    path = path_of(links.action_url(followup, "snooze"))
+    assert client.post(path, {"choice": "fortnight"}).status_code == 409
+    assert client.post(path, {"choice": "tomorrow"}).status_code == 200
+
+
+def test_the_snooze_confirmation_offers_the_three_choices_with_where_each_lands(client, alice):
+    followup = make_followup(alice)
+    body = client.get(path_of(links.action_url(followup, "snooze"))).content.decode()
+    for label in ("Tomorrow", "Next business day", "In a week"):
+        assert label in body
+    # From Tuesday 4 March: Wednesday and Tuesday a week later, 10:00 in Helsinki.
+    assert "2025-03-05T10:00:00+0200" in body
+    assert "2025-03-11T10:00:00+0200" in body

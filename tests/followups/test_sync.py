@@ -411,7 +411,7 @@ def test_a_cancelled_follow_up_cannot_be_marked_done(application):
         followup_mark_done(followup=one(application, kind=Kind.CALL))
 
 
-def test_snoozing_a_sent_reminder_schedules_it_again_a_day_later(application, frozen):
+def test_snoozing_a_sent_reminder_schedules_it_again_the_next_business_morning(application, frozen):
     """The one second reminder allowed: the user asked for it."""
     log_interview(application, hel(2026, 3, 11, 13, 0))
     thank_you = one(application, kind=Kind.THANK_YOU)
@@ -424,29 +424,33 @@ def test_snoozing_a_sent_reminder_schedules_it_again_a_day_later(application, fr
 
     thank_you.refresh_from_db()
     assert thank_you.state == State.SCHEDULED
-    assert thank_you.due_at == thank_you.next_attempt_at == hel(2026, 3, 12, 17, 30)
+    assert thank_you.due_at == thank_you.next_attempt_at == hel(2026, 3, 12, 10, 0)
     assert thank_you.attempts == 0
 
 
 def test_a_snooze_landing_in_quiet_hours_moves_to_their_end(application, frozen):
+    owner = application.owner
+    owner.call_time = datetime.time(7, 0)  # Inside the default quiet hours (21:00-08:00).
+    owner.save()
     log_interview(application, hel(2026, 3, 11, 13, 0))
     call = one(application, kind=Kind.CALL)
     frozen.move_to(hel(2026, 3, 16, 22, 15))
 
     followup_snooze(followup=call)
 
-    assert one(application, kind=Kind.CALL).due_at == hel(2026, 3, 18, 8, 0)
+    assert one(application, kind=Kind.CALL).due_at == hel(2026, 3, 17, 8, 0)
 
 
 def test_an_unrelated_edit_does_not_undo_a_snooze(application):
     log_interview(application, hel(2026, 3, 11, 13, 0))
     call = one(application, kind=Kind.CALL)
-    followup_snooze(followup=call, days=2)
+    followup_snooze(followup=call, choice=policy.SNOOZE_WEEK)
     snoozed_due = one(application, kind=Kind.CALL).due_at
 
     app_services.application_update(application=application, notes="Called the recruiter.")
 
-    assert snoozed_due == hel(2026, 3, 18, 10, 0)
+    # Due Monday 16 March; a week on from that.
+    assert snoozed_due == hel(2026, 3, 23, 10, 0)
     assert one(application, kind=Kind.CALL).due_at == snoozed_due
 
 
