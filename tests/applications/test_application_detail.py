@@ -90,7 +90,7 @@ def test_timeline_mixes_status_changes_and_interviews_in_order_in_the_users_time
     assert kinds == ["change", "interview", "change"]
     html = response.content.decode()
     # 08:00 UTC is 10:00 in Helsinki.
-    assert "03/10/2026 10 a.m." in html
+    assert "10 Mar 2026, 10:00" in html
     assert "Status: Applied → Offer" in html
     assert "Added as Applied" in html
 
