@@ -48,6 +48,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("preferences/", views.preferences, name="preferences"),
+    path("language/", views.language, name="language"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<str:message_id>/", views.outbox_message, name="outbox_message"),
 ]

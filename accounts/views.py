@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts import outbox as outbox_store
 from accounts.forms import PreferencesForm, SignupForm
@@ -39,6 +40,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences were saved."))
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The navigation's language switch: the site and the saved preference (emails too).
+
+    Django's set_language then sets the language cookie (kept after logging out) and goes
+    back to the page, when that page is on this site.
+    """
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        user_preferences_update(user=request.user, language=code)
+    return set_language(request)
 
 
 def _outbox_enabled() -> None:

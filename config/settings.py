@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "accounts.context_processors.site",
+                "accounts.context_processors.navigation",
             ],
         },
     },
