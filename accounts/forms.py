@@ -77,6 +77,8 @@ class PreferencesForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].widget.choices = country_choices()
+        # The model's max_length becomes a maxlength attribute, which a <select> may not have.
+        self.fields["country"].widget.attrs.pop("maxlength", None)
         self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
 
     def clean_time_zone(self) -> str:

@@ -64,7 +64,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "dialects": csv_export.DIALECTS.values(),
         "dialect": _dialect(request),
         "csv_form": CsvUploadForm(),
-        "json_form": JsonUploadForm(),
+        # Two file fields on one page: the second one gets ids of its own.
+        "json_form": JsonUploadForm(auto_id="id_json_%s"),
         "imports": recent[:RECENT_IMPORTS],
     }
     return render(request, "exports/index.html", context)
