@@ -65,9 +65,10 @@ messages: install
 
 DEMO_EMAIL ?= demo@example.com
 DEMO_APPLICATIONS ?= 60
-## A demo account with a few months of job search (log in with the password it prints).
+## A demo account with a few months of job search (log in with the password it prints). Run
+## again, it replaces the demo data instead of adding a second copy.
 demo: migrate
-	$(BIN)/python manage.py seed_demo --email $(DEMO_EMAIL) --applications $(DEMO_APPLICATIONS)
+	$(BIN)/python manage.py seed_demo --email $(DEMO_EMAIL) --applications $(DEMO_APPLICATIONS) --reset
 
 ## Benchmarks of issue 6 against PostgreSQL, Redis, gunicorn and an SMTP sink on this machine
 ## (docs/benchmarks.md); prints a table and writes var/bench/results.json. BENCH_ONLY=pages,export
