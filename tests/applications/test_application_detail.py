@@ -62,7 +62,7 @@ def test_page_lists_contacts_interviews_and_feedback(alice_client, alice):
     feedback = FeedbackEntryFactory(application=application, text="Be more concrete.")
     html = alice_client.get(application.get_absolute_url()).content.decode()
     assert contact.get_absolute_url() in html
-    assert "tel:+358 40 1" in html
+    assert 'href="tel:+358401"' in html
     assert interview.get_absolute_url() in html
     assert "Be more concrete." in html
     assert f"/feedback/{feedback.pk}/edit/" in html
