@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("preferences/", views.preferences, name="preferences"),
     path("time-zone/", views.time_zone_switch, name="time_zone_switch"),
+    path("language/", views.language, name="language"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<str:message_id>/", views.outbox_message, name="outbox_message"),
 ]

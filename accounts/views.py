@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts import outbox as outbox_store
 from accounts.forms import PreferencesForm, SignupForm, TimeZoneSwitchForm
@@ -62,6 +63,19 @@ def time_zone_switch(request: HttpRequest) -> HttpResponse:
     ):
         return redirect(target)
     return redirect("preferences")
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The navigation's language switch: the site and the saved preference (emails too).
+
+    Django's set_language then sets the language cookie (kept after logging out) and goes
+    back to the page, when that page is on this site.
+    """
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        user_preferences_update(user=request.user, language=code)
+    return set_language(request)
 
 
 def _outbox_enabled() -> None:

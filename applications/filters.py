@@ -7,13 +7,15 @@ to its field and leaves the list unfiltered by it, never a server error.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import queries
 from applications.forms import SearchInput
-from applications.models import SHORT_MAX, Status
+from applications.models import CLOSED_STATUSES, SHORT_MAX, Status
+from core.search import search
 
 APPLICATION_SORTS = {
     "updated": _("Last updated"),
@@ -24,17 +26,15 @@ APPLICATION_SORTS = {
 INTERVIEW_WHEN = {"upcoming": _("Upcoming"), "past": _("Past"), "all": _("All")}
 
 
+# The statuses "All active" selects: those of applications still in the pipeline.
+ACTIVE_STATUSES = [status for status in Status if status not in CLOSED_STATUSES]
+
+
 def _search(*fields: str):
-    """A filter method: any of the fields contains the text, ignoring case."""
+    """A filter method: each word is in one of the fields, ignoring case and accents."""
 
     def method(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+        return search(queryset, value, fields)
 
     return method
 
@@ -44,10 +44,11 @@ class ApplicationFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         max_length=SHORT_MAX,
-        widget=SearchInput(attrs={"placeholder": _("Company or position")}),
+        widget=SearchInput(attrs={"placeholder": _("Company, position, place or notes")}),
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
+    # Several at once (?status=applied&status=offer); none ticked is all of them.
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
     # No empty choice: the first, "Last updated", is the list's own order.
     sort = django_filters.ChoiceFilter(
@@ -57,7 +58,7 @@ class ApplicationFilter(django_filters.FilterSet):
         method="sort_by",
     )
 
-    search = _search("company", "position")
+    search = _search("company", "position", "location", "notes")
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*queries.APPLICATION_ORDERINGS[value])

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -67,6 +68,14 @@ class Contact(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("applications:contact_detail", args=[self.pk])
+
+    @property
+    def tel_url(self) -> str:
+        """The phone as a tel: link: digits and a leading +, as RFC 3966 wants ("" if none)."""
+        digits = re.sub(r"\D", "", self.phone)
+        if not digits:
+            return ""
+        return f"tel:{'+' if self.phone.strip().startswith('+') else ''}{digits}"
 
 
 class Application(models.Model):

@@ -1,7 +1,12 @@
 """Settings for Seuranta, read from the environment (see ../shared/design.md and README.md).
 
 Every variable has an embedded default for `make run` except where production needs a real value:
-with DJANGO_DEBUG off, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and SITE_URL must be set.
+with DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and SITE_URL must be set.
+
+DEBUG is off unless DJANGO_DEBUG=1, so `make run` shows the product's own error pages, never
+Django's technical ones that list every URL. Without DJANGO_DEBUG at all the settings are those of
+a local run (LOCAL): a generated secret key, localhost, http. Production says DJANGO_DEBUG=0 (the
+README, docs/deploy.md and `make prod-local` do) and must then give every production value.
 """
 
 import os
@@ -44,16 +49,17 @@ def envint(name: str, default: int) -> int:
         ) from None
 
 
-DEBUG = envbool("DJANGO_DEBUG", True)
+DEBUG = envbool("DJANGO_DEBUG", False)
+LOCAL = DEBUG or not os.environ.get("DJANGO_DEBUG")
 
 
 def _secret_key() -> str:
     key = os.environ.get("DJANGO_SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
+    if not LOCAL:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.")
-    # Development: generate one key and keep it, so sessions and signed links survive restarts.
+    # A local run: generate one key and keep it, so sessions and signed links survive restarts.
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -64,7 +70,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 PORT = envint("PORT", 8000)
-if DEBUG:
+if LOCAL:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
     SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}"
 else:
@@ -130,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "accounts.context_processors.site",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -202,12 +209,15 @@ AXES_VERBOSE = False  # no banner on every manage.py command
 PASSWORD_RESET_RATE_LIMIT = envint("PASSWORD_RESET_RATE_LIMIT", 5)
 # How many reverse proxies append to X-Forwarded-For in front of gunicorn (0: none, use the
 # peer address). Production runs behind one, as SECURE_PROXY_SSL_HEADER already assumes.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0 if LOCAL else 1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fi", _("Finnish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date style per language (config/formats/<lang>/formats.py); Django's own locale fills in
+# the rest (input formats, number separators).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_USER_TIME_ZONE = "Europe/Helsinki"
@@ -222,12 +232,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if LOCAL
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# A local run serves static/ as it is (no collectstatic needed); production the collected files.
+WHITENOISE_USE_FINDERS = LOCAL
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -361,8 +372,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Production hardening; inert under DEBUG so that `make run` works over plain http.
-if not DEBUG:
+# Production hardening; inert in a local run so that `make run` works over plain http.
+if not LOCAL:
     # An http SITE_URL is only for trying production settings locally (`make prod-local`):
     # there a Secure cookie would not come back and HSTS would be wrong, and `check --deploy`
     # says so.

@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application, SalaryPeriod, Status, StatusChange
 
@@ -29,6 +31,36 @@ def neutralize(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class Dialect:
+    """How a spreadsheet of one language opens a CSV file in columns.
+
+    Excel splits a CSV on the list separator of the computer's region: a semicolon where the
+    decimal separator is a comma (Finland), a comma elsewhere. A Finnish Excel opened Seuranta's
+    comma-separated file as one column per row, and read 4200.00 as text.
+    """
+
+    key: str
+    label: object
+    delimiter: str
+    decimal: str
+
+
+DIALECTS = {
+    "fi": Dialect("fi", gettext_lazy("Semicolon and decimal comma (Excel in Finnish)"), ";", ","),
+    "en": Dialect(
+        "en", gettext_lazy("Comma and decimal point (Excel in English, Google Sheets)"), ",", "."
+    ),
+}
+
+
+def dialect_for(choice: str | None, language: str | None) -> Dialect:
+    """The dialect the person chose, else the one of their language (English for any other)."""
+    if choice in DIALECTS:
+        return DIALECTS[choice]
+    return DIALECTS["fi"] if (language or "")[:2] == "fi" else DIALECTS["en"]
+
+
 class _Echo:
     """A file-like object whose write() hands the line back, for csv.writer in a generator."""
 
@@ -40,8 +72,8 @@ def _local_date(value: datetime.datetime | None, tz) -> str:
     return value.astimezone(tz).date().isoformat() if value else ""
 
 
-def _amount(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+def _amount(value, decimal: str = ".") -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", decimal)
 
 
 def application_headers() -> list[str]:
@@ -63,6 +95,7 @@ def application_headers() -> list[str]:
         _("Offered salary"),
         _("Offered salary currency"),
         _("Offered salary period"),
+        _("Notes"),
     ]
 
 
@@ -71,7 +104,7 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def application_rows(user) -> Iterator[list[str]]:
+def application_rows(user, dialect: Dialect = DIALECTS["en"]) -> Iterator[list[str]]:
     tz = user.tzinfo
     statuses = _labels(Status.choices)
     periods = _labels(SalaryPeriod.choices)
@@ -81,10 +114,10 @@ def application_rows(user) -> Iterator[list[str]]:
         .prefetch_related("contacts")
         .order_by("applied_on", "company", "id")
     )
-    return _application_rows(queryset, tz, statuses, periods)
+    return _application_rows(queryset, tz, statuses, periods, dialect.decimal)
 
 
-def _application_rows(queryset, tz, statuses, periods) -> Iterator[list[str]]:
+def _application_rows(queryset, tz, statuses, periods, decimal) -> Iterator[list[str]]:
     for app in queryset.iterator(chunk_size=CHUNK):
         contacts = list(app.contacts.all())
         yield [
@@ -99,12 +132,13 @@ def _application_rows(queryset, tz, statuses, periods) -> Iterator[list[str]]:
             "; ".join(neutralize(c.name) for c in contacts),
             neutralize("; ".join(c.email for c in contacts if c.email)),
             str(app.interview_count),
-            _amount(app.expected_salary),
+            _amount(app.expected_salary, decimal),
             app.expected_salary_currency if app.expected_salary is not None else "",
             periods.get(app.expected_salary_period, "") if app.expected_salary is not None else "",
-            _amount(app.offered_salary),
+            _amount(app.offered_salary, decimal),
             app.offered_salary_currency if app.offered_salary is not None else "",
             periods.get(app.offered_salary_period, "") if app.offered_salary is not None else "",
+            neutralize(app.notes),
         ]
 
 
@@ -154,8 +188,10 @@ def _history_rows(queryset, tz, statuses) -> Iterator[list[str]]:
         ]
 
 
-def csv_lines(headers: list[str], rows: Iterator[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+def csv_lines(
+    headers: list[str], rows: Iterator[list[str]], dialect: Dialect = DIALECTS["en"]
+) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=dialect.delimiter)
     yield BOM + writer.writerow(headers)
     for row in rows:
         yield writer.writerow(row)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from exports.csv_import import MAX_BYTES, MAX_ROWS, TARGETS
+from exports.csv_import import DAY_FIRST, MAX_BYTES, MAX_ROWS, MONTH_FIRST, TARGETS
 from exports.json_import import JSON_MAX_BYTES
 
 
@@ -59,7 +59,9 @@ class JsonUploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One select per field of an application: which column of the file holds it."""
 
-    def __init__(self, *args, headers: list[str], **kwargs):
+    DATE_ORDER = "date_order"
+
+    def __init__(self, *args, headers: list[str], ask_date_order: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not imported —"))] + [
             (str(i), header or _("Column %(n)d") % {"n": i + 1}) for i, header in enumerate(headers)
@@ -68,12 +70,32 @@ class MappingForm(forms.Form):
             self.fields[target.key] = forms.ChoiceField(
                 label=target.label, choices=choices, required=target.required
             )
+        if ask_date_order:
+            # Only when the file has dates like 03/04/2026: which part is the day?
+            self.fields[self.DATE_ORDER] = forms.ChoiceField(
+                label=_("Dates written with slashes"),
+                choices=[
+                    (DAY_FIRST, _("Day first: 20/11/2026 is 20 November 2026")),
+                    (MONTH_FIRST, _("Month first: 11/20/2026 is 20 November 2026")),
+                ],
+                widget=forms.RadioSelect,
+                help_text=_(
+                    "The file has dates such as 03/04/2026, which could be 3 April or 4 March."
+                ),
+            )
+
+    @property
+    def mapping_fields(self):
+        return [field for field in self if field.name != self.DATE_ORDER]
+
+    def chosen_date_order(self) -> str:
+        return self.cleaned_data.get(self.DATE_ORDER) or DAY_FIRST
 
     def clean(self):
         cleaned = super().clean()
         seen: dict[str, str] = {}
         for key, value in list(cleaned.items()):
-            if value in ("", None):
+            if key == self.DATE_ORDER or value in ("", None):
                 continue
             if value in seen:
                 self.add_error(key, _("This column is already used for another field."))
@@ -84,4 +106,5 @@ class MappingForm(forms.Form):
         return {
             key: (int(value) if value not in ("", None) else None)
             for key, value in self.cleaned_data.items()
+            if key != self.DATE_ORDER
         }

@@ -61,7 +61,12 @@ def _run_csv(job: ImportJob, report) -> dict:
     )
     headers, rows = upload.table()
     created = csv_import.import_rows(
-        user=job.owner, headers=headers, rows=rows, mapping=job.options["mapping"], report=report
+        user=job.owner,
+        headers=headers,
+        rows=rows,
+        mapping=job.options["mapping"],
+        report=report,
+        date_order=job.options.get("date_order") or csv_import.DAY_FIRST,
     )
     return {"created": {"applications": created}, "existing": {}}
 

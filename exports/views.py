@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +26,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from applications.models import Interview
+from applications.models import Interview, SalaryPeriod, Status
+from applications.templatetags.applications_tags import CURRENCY_SYMBOLS
 from core.lookups import get_owned_or_404
 from exports import calendar, csv_export, csv_import, json_export, services
 from exports.forms import CsvUploadForm, JsonUploadForm, MappingForm
@@ -36,6 +37,7 @@ from exports.progress import Phase, progress_get
 
 SESSION_UPLOAD = "exports_csv_upload"
 SESSION_MAPPING = "exports_csv_mapping"
+SESSION_DATE_ORDER = "exports_csv_date_order"
 PREVIEW_ROWS = 10
 ICS_TYPE = "text/calendar; charset=utf-8"
 RECENT_IMPORTS = 5
@@ -59,8 +61,11 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     recent = ImportJob.objects.owned_by(request.user).defer("payload").order_by("-created_at")
     context = {
+        "dialects": csv_export.DIALECTS.values(),
+        "dialect": _dialect(request),
         "csv_form": CsvUploadForm(),
-        "json_form": JsonUploadForm(),
+        # Two file fields on one page: the second one gets ids of its own.
+        "json_form": JsonUploadForm(auto_id="id_json_%s"),
         "imports": recent[:RECENT_IMPORTS],
     }
     return render(request, "exports/index.html", context)
@@ -144,10 +149,17 @@ def _csv_response(lines, filename: str) -> StreamingHttpResponse:
     return _attachment(response, filename)
 
 
+def _dialect(request: HttpRequest) -> csv_export.Dialect:
+    return csv_export.dialect_for(request.GET.get("dialect"), request.LANGUAGE_CODE)
+
+
 @require_GET
 def applications_csv(request: HttpRequest) -> StreamingHttpResponse:
+    dialect = _dialect(request)
     lines = csv_export.csv_lines(
-        csv_export.application_headers(), csv_export.application_rows(request.user)
+        csv_export.application_headers(),
+        csv_export.application_rows(request.user, dialect),
+        dialect,
     )
     return _csv_response(lines, f"seuranta-applications-{_stamp()}.csv")
 
@@ -155,7 +167,7 @@ def applications_csv(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def history_csv(request: HttpRequest) -> StreamingHttpResponse:
     lines = csv_export.csv_lines(
-        csv_export.history_headers(), csv_export.history_rows(request.user)
+        csv_export.history_headers(), csv_export.history_rows(request.user), _dialect(request)
     )
     return _csv_response(lines, f"seuranta-status-history-{_stamp()}.csv")
 
@@ -298,6 +310,7 @@ def _upload_from_session(request: HttpRequest) -> csv_import.Upload | None:
 def _forget_upload(request: HttpRequest) -> None:
     request.session.pop(SESSION_UPLOAD, None)
     request.session.pop(SESSION_MAPPING, None)
+    request.session.pop(SESSION_DATE_ORDER, None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -332,16 +345,22 @@ def import_csv_map(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Choose a file to import first."))
         return redirect("exports:import_csv")
     headers, rows = upload.table()
+    slashed, known_order = csv_import.slash_date_order(rows)
+    ask = slashed and known_order is None
     if request.method == "POST":
-        form = MappingForm(request.POST, headers=headers)
+        form = MappingForm(request.POST, headers=headers, ask_date_order=ask)
         if form.is_valid():
             mapping = form.mapping()
+            date_order = form.chosen_date_order() if ask else known_order or csv_import.DAY_FIRST
             request.session[SESSION_MAPPING] = mapping
-            return _preview(request, upload, headers, rows, mapping)
+            request.session[SESSION_DATE_ORDER] = date_order
+            return _preview(request, upload, headers, rows, mapping, date_order)
     else:
         guessed = csv_import.guess_mapping(headers)
         initial = {k: ("" if v is None else str(v)) for k, v in guessed.items()}
-        form = MappingForm(initial=initial, headers=headers)
+        if ask and request.session.get(SESSION_DATE_ORDER):
+            initial[MappingForm.DATE_ORDER] = request.session[SESSION_DATE_ORDER]
+        form = MappingForm(initial=initial, headers=headers, ask_date_order=ask)
     context = {
         "form": form,
         "upload": upload,
@@ -349,15 +368,36 @@ def import_csv_map(request: HttpRequest) -> HttpResponse:
         "sample": [row + [""] * (len(headers) - len(row)) for row in rows[:5]],
         "row_count": len(rows),
         "delimiter_name": _delimiter_name(upload.delimiter),
+        "ask_date_order": ask,
     }
     return render(
         request, "exports/import_csv_map.html", context, status=400 if form.errors else 200
     )
 
 
-def _preview(request, upload, headers, rows, mapping, problems=None) -> HttpResponse:
-    checked = csv_import.check_rows(user=request.user, headers=headers, rows=rows, mapping=mapping)
-    problems = problems if problems is not None else checked.problems
+def _shown(key: str, values: dict) -> str:
+    """A checked value as the application's pages show it: words, not codes."""
+    value = values.get(key)
+    if value is None or value == "":
+        return ""
+    if key == "status":
+        return str(Status(value).label)
+    if key in csv_import.PERIOD_FIELDS:
+        return str(SalaryPeriod(value).label)
+    if key in csv_import.AMOUNT_FIELDS:
+        currency = values.get(f"{key}_currency") or "EUR"
+        number = formats.number_format(value, decimal_pos=2, force_grouping=True)
+        return f"{number}\u00a0{CURRENCY_SYMBOLS.get(currency, currency)}"
+    if key in csv_import.DATE_FIELDS:
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _preview(request, upload, headers, rows, mapping, date_order) -> HttpResponse:
+    checked = csv_import.check_rows(
+        user=request.user, headers=headers, rows=rows, mapping=mapping, date_order=date_order
+    )
+    problems = checked.problems
     fields = [t for t in csv_import.TARGETS if mapping.get(t.key) is not None]
     preview = []
     for row in checked.rows[:PREVIEW_ROWS]:
@@ -367,7 +407,7 @@ def _preview(request, upload, headers, rows, mapping, problems=None) -> HttpResp
         preview.append(
             {
                 "row": row.row,
-                "cells": [values.get(t.key, "") for t in fields],
+                "cells": [_shown(t.key, values) for t in fields],
                 "duplicate": row.duplicate,
             }
         )
@@ -397,7 +437,12 @@ def import_csv_confirm(request: HttpRequest) -> HttpResponse:
         kind=ImportKind.CSV,
         payload=upload.text.encode("utf-8"),
         filename=upload.name,
-        options={"delimiter": upload.delimiter, "encoding": upload.encoding, "mapping": mapping},
+        options={
+            "delimiter": upload.delimiter,
+            "encoding": upload.encoding,
+            "mapping": mapping,
+            "date_order": request.session.get(SESSION_DATE_ORDER) or csv_import.DAY_FIRST,
+        },
     )
     _forget_upload(request)
     return redirect(job)

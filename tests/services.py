@@ -7,6 +7,7 @@ Without REQUIRE_SERVICES a missing service skips the test with a reason; with RE
 import os
 import shutil
 import socket
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -48,3 +49,17 @@ def require_chromium() -> str:
     if not path:
         unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     return path
+
+
+VNU_JAR = Path(__file__).resolve().parent / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist"
+
+
+def require_vnu() -> list[str]:
+    """The command that runs the W3C Nu HTML checker (`make test` installs it from npm)."""
+    java = shutil.which("java")
+    if not java:
+        unavailable("Java is not installed (apt-get install default-jre-headless)")
+    jar = VNU_JAR / "vnu.jar"
+    if not jar.exists():
+        unavailable(f"the Nu HTML checker is not installed at {jar} (make vnu)")
+    return [java, "-jar", str(jar)]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import queries, services
-from applications.filters import ApplicationFilter
+from applications.filters import ACTIVE_STATUSES, ApplicationFilter
 from applications.forms import ApplicationForm, StatusForm
 from applications.models import Application
 from applications.views._common import (
@@ -29,8 +29,12 @@ def application_list(request: HttpRequest) -> HttpResponse:
     filters = ApplicationFilter(
         request.GET, queryset=queries.application_list_queryset(request.user)
     )
+    preset = request.GET.copy()
+    preset.pop("page", None)
+    preset.setlist("status", ACTIVE_STATUSES)
     context = {
         "filter_form": filters.form,
+        "all_active_url": f"{request.path}?{preset.urlencode()}",
         "page_obj": paginate(request, filters.qs),
         "filtered": filters.filtered,
         # The rows are cached per day (templates/applications/application_list.html).

@@ -43,6 +43,8 @@ from exports.csv_import.rows import CheckedRow, CheckResult, check_rows, import_
 from exports.csv_import.values import (
     CURRENCY_SIGNS,
     DATE_FORMATS,
+    DAY_FIRST,
+    MONTH_FIRST,
     PERIOD_WORDS,
     STATUS_WORDS,
     parse_amount,
@@ -50,6 +52,7 @@ from exports.csv_import.values import (
     parse_date,
     parse_period,
     parse_status,
+    slash_date_order,
 )
 
 __all__ = [
@@ -58,11 +61,13 @@ __all__ = [
     "CURRENCY_SIGNS",
     "DATE_FIELDS",
     "DATE_FORMATS",
+    "DAY_FIRST",
     "DELIMITERS",
     "MAX_BYTES",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "MONTH_FIRST",
     "PERIOD_FIELDS",
     "PERIOD_WORDS",
     "STATUS_WORDS",
@@ -84,6 +89,7 @@ __all__ = [
     "parse_status",
     "read_table",
     "read_upload",
+    "slash_date_order",
     "sniff_delimiter",
     "too_big",
 ]

@@ -24,6 +24,7 @@ from exports.csv_import.mapping import (
     TARGETS,
 )
 from exports.csv_import.values import (
+    DAY_FIRST,
     _clean_text,
     _status_names,
     parse_amount,
@@ -59,7 +60,11 @@ def _split(value: str) -> list[str]:
 
 
 def _convert(
-    cells: dict[str, str], row_no: int, columns: dict[str, str], statuses: dict[str, str]
+    cells: dict[str, str],
+    row_no: int,
+    columns: dict[str, str],
+    statuses: dict[str, str],
+    date_order: str = DAY_FIRST,
 ) -> tuple[dict[str, Any], list[tuple[str, str]], list[Problem]]:
     values: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -70,7 +75,7 @@ def _convert(
             continue
         try:
             if key in DATE_FIELDS:
-                values[key] = parse_date(text)
+                values[key] = parse_date(text, date_order)
                 validate_year(values[key])
             elif key in AMOUNT_FIELDS:
                 amount, currency = parse_amount(text)
@@ -179,7 +184,12 @@ def _key(values: dict[str, Any]) -> tuple[str, str, datetime.date | None]:
 
 
 def check_rows(
-    *, user, headers: list[str], rows: list[list[str]], mapping: dict[str, int | None]
+    *,
+    user,
+    headers: list[str],
+    rows: list[list[str]],
+    mapping: dict[str, int | None],
+    date_order: str = DAY_FIRST,
 ) -> CheckResult:
     """Convert and validate every row; nothing is written."""
     columns = {key: headers[index] for key, index in mapping.items() if index is not None}
@@ -209,7 +219,7 @@ def check_rows(
             for key, index in mapping.items()
             if index is not None
         }
-        values, contacts, row_problems = _convert(cells, row_no, columns, statuses)
+        values, contacts, row_problems = _convert(cells, row_no, columns, statuses, date_order)
         if not row_problems:
             row_problems = _validate(values, row_no, columns, user)
         row_problems += list(_contact_problems(contacts, row_no, columns))
@@ -235,6 +245,7 @@ def import_rows(
     rows: list[list[str]],
     mapping: dict[str, int | None],
     report=None,
+    date_order: str = DAY_FIRST,
 ) -> int:
     """Create the applications of a file, all or nothing. Returns how many were created.
 
@@ -243,7 +254,9 @@ def import_rows(
     """
     report = report or (lambda phase, done, total: None)
     report(Phase.CHECKING, 0, len(rows))
-    result = check_rows(user=user, headers=headers, rows=rows, mapping=mapping)
+    result = check_rows(
+        user=user, headers=headers, rows=rows, mapping=mapping, date_order=date_order
+    )
     if result.problems:
         raise ImportRefused(result.problems)
     new_rows = result.new_rows

@@ -54,11 +54,19 @@ def _clean_text(value: str) -> str:
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y", "%Y/%m/%d")
+# 11/20/2026 (a US spreadsheet) or 20/11/2026 (a British one): which part is the day cannot be
+# told from one date like 03/04/2026, so the person says it on the mapping page when the file
+# does not (slash_date_order).
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"
+SLASH_FORMATS = {DAY_FIRST: "%d/%m/%Y", MONTH_FIRST: "%m/%d/%Y"}
+_SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/\d{4}\b")
 
 
-def parse_date(value: str) -> datetime.date:
+def parse_date(value: str, order: str = DAY_FIRST) -> datetime.date:
+    """ISO (2026-11-20), Finnish (20.11.2026) or slashed in the given order (20/11/2026)."""
     text = value.strip().split(" ")[0].split("T")[0]
-    for fmt in DATE_FORMATS:
+    slash = SLASH_FORMATS.get(order, SLASH_FORMATS[DAY_FIRST])
+    for fmt in (*(f for f in DATE_FORMATS if f != "%d/%m/%Y"), slash):
         try:
             return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no zone)
         except ValueError:
@@ -66,6 +74,28 @@ def parse_date(value: str) -> datetime.date:
     raise ValueError(
         _("“%(value)s” is not a date: use YYYY-MM-DD or DD.MM.YYYY.") % {"value": value}
     )
+
+
+def slash_date_order(rows: list[list[str]]) -> tuple[bool, str | None]:
+    """Whether the file has dates like 03/04/2026, and their order if the file tells it.
+
+    A first part above 12 can only be a day (20/11/2026), a second one only a day (11/20/2026).
+    Without such a date, or with both kinds, the order is None: the person is asked.
+    """
+    seen = False
+    orders = set()
+    for row in rows:
+        for cell in row:
+            match = _SLASH_DATE.match(cell)
+            if not match:
+                continue
+            seen = True
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12 >= second:
+                orders.add(DAY_FIRST)
+            elif second > 12 >= first:
+                orders.add(MONTH_FIRST)
+    return seen, (orders.pop() if len(orders) == 1 else None)
 
 
 # Words people write in a status column besides the labels (which are translated anyway): the

@@ -36,7 +36,7 @@ def test_starts_at_is_read_in_the_users_time_zone_and_shown_back_in_it(alice_cli
     edit = alice_client.get(reverse("applications:interview_update", args=[interview.pk]))
     assert_kept(edit, "starts_at", "2026-03-10T10:00")
     detail = alice_client.get(interview.get_absolute_url()).content.decode()
-    assert "March 10, 2026, 10 a.m." in detail
+    assert "10 Mar 2026, 10:00" in detail
 
 
 def test_starts_at_follows_another_time_zone_of_the_user(alice_client, alice):

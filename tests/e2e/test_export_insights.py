@@ -45,7 +45,7 @@ def test_a_user_downloads_the_applications_csv_and_opens_the_insights(page_for):
     page.goto("/data/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     with page.expect_download() as info:
-        page.get_by_role("link", name=exact("Applications (CSV)")).click()
+        page.get_by_role("button", name=exact("Applications (CSV)")).click()
     download = info.value
     assert download.suggested_filename.endswith(".csv")
     with open(download.path(), encoding="utf-8-sig") as file:

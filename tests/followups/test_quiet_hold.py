@@ -102,7 +102,7 @@ def test_the_dashboard_and_the_followup_page_say_a_reminder_is_held(client, alic
     client.force_login(alice)
     for url in (reverse("applications:dashboard"), followup.get_absolute_url()):
         body = client.get(url).content.decode()
-        assert "Held until 8 a.m., your quiet hours" in body, url
+        assert "Held until 08:00, your quiet hours" in body, url
 
 
 def test_a_reminder_at_its_own_time_says_nothing_of_quiet_hours(client, alice, application):

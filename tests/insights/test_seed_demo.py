@@ -100,3 +100,47 @@ def test_a_demo_accounts_export_imports_back_into_a_new_account():
 
     assert result.created["applications"] == 200
     assert result.created["contacts"] == len(data["contacts"])
+
+
+def make_demo_arguments() -> list[str]:
+    """The seed_demo arguments of `make demo`, as make would run them."""
+    import shlex
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    printed = subprocess.run(
+        ["make", "-n", "demo", "DEMO_APPLICATIONS=6"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in printed.splitlines() if "seed_demo" in line)
+    words = shlex.split(line)
+    return words[words.index("seed_demo") + 1 :]
+
+
+@pytest.mark.django_db
+def test_make_demo_run_twice_leaves_one_copy_of_the_account():
+    from drafts.models import Draft
+
+    arguments = make_demo_arguments()
+
+    def counts():
+        user = User.objects.get(email="demo@example.com")
+        return [
+            User.objects.filter(email="demo@example.com").count(),
+            Application.objects.filter(owner=user).count(),
+            Followup.objects.filter(owner=user).count(),
+            Draft.objects.filter(owner=user).count(),
+            user.contacts.count(),
+            user.bank_questions.count(),
+        ]
+
+    call_command("seed_demo", *arguments, stdout=io.StringIO())
+    first = counts()
+    call_command("seed_demo", *arguments, stdout=io.StringIO())
+
+    assert first[1] == 6
+    assert counts() == first

@@ -1,0 +1,101 @@
+"""The main pages are valid HTML: the W3C Nu checker finds no error in any of them.
+
+Rendered logged in, with data in every section, and checked in one run of the checker (a JVM
+start takes seconds).
+"""
+
+import datetime
+import json
+import subprocess
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from applications import services as app_services
+from drafts.models import Draft
+from followups.models import Followup, Kind
+from tests.factories import ContactFactory, FeedbackEntryFactory
+from tests.services import require_vnu
+
+NOW = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def pages(alice_client, alice):
+    with time_machine.travel(NOW, tick=False):
+        application = app_services.application_create(
+            owner=alice,
+            company="Wärtsilä Oyj",
+            position="Service Engineer",
+            applied_on=datetime.date(2026, 3, 2),
+            location="Vaasa",
+            notes="Met them at the fair.",
+        )
+        maija = ContactFactory(owner=alice, name="Maija Virtanen", phone="+358 40 765 4321")
+        interview = app_services.interview_create(
+            application=application,
+            starts_at=datetime.datetime(2026, 3, 11, 10, 0, tzinfo=datetime.UTC),
+            interviewers=[maija],
+        )
+        FeedbackEntryFactory(owner=alice, application=application)
+        call = Followup.objects.get(application=application, kind=Kind.CALL)
+        draft = Draft.objects.create(
+            owner=alice,
+            kind="thank_you",
+            language="en",
+            recipient="maija@example.com",
+            subject="Thank you",
+            body="Hello Maija,\nthank you!",
+            application=application,
+            interview=interview,
+        )
+        urls = {
+            "dashboard": reverse("applications:dashboard"),
+            "application list": reverse("applications:application_list"),
+            "application detail": application.get_absolute_url(),
+            "interview form": reverse("applications:interview_create"),
+            "interview edit form": reverse("applications:interview_update", args=[interview.pk]),
+            "interview detail": interview.get_absolute_url(),
+            "follow-up page": call.get_absolute_url(),
+            "draft page": reverse("drafts:detail", args=[draft.pk]),
+            "preferences": reverse("preferences"),
+            "insights": reverse("insights:index"),
+            "contact": maija.get_absolute_url(),
+            "contact list": reverse("applications:contact_list"),
+            "interview list": reverse("applications:interview_list"),
+            "follow-up list": reverse("followups:followup_list"),
+            "draft list": reverse("drafts:list"),
+            "export": reverse("exports:index"),
+        }
+        rendered = {}
+        for name, url in urls.items():
+            response = alice_client.get(url)
+            assert response.status_code == 200, name
+            rendered[name] = response.content.decode()
+    return rendered
+
+
+def test_the_main_pages_have_no_html_errors(pages, tmp_path):
+    command = require_vnu()
+    files = {}
+    for index, (name, html) in enumerate(pages.items()):
+        path = tmp_path / f"page{index}.html"
+        path.write_text(html, encoding="utf-8")
+        files[str(path)] = name
+    result = subprocess.run(
+        [*command, "--errors-only", "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    names = {f"file:{path}": name for path, name in files.items()}
+    errors = [
+        f"{names.get(m.get('url'), m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
+        f" — {m.get('extract', '').strip()}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == [], "\n".join(errors)
