@@ -317,9 +317,6 @@ else:
 # Progress of import jobs (exports.progress): written by the worker while its import's
 # transaction is still open, read by every web process. A cache alias of its own, so that it
 # never depends on what the default cache is; files under var/ when there is no Redis.
-CACHES = vars().get("CACHES") or {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
 CACHES["progress"] = (
     {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
