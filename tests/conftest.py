@@ -109,11 +109,14 @@ def browser():
 
 @pytest.fixture
 def page_for(browser, live_server):
-    """A fresh browser context per test, with the Accept-Language the test asks for."""
+    """A fresh browser context per test, with the Accept-Language and time zone asked for."""
     contexts = []
 
-    def open_page(locale: str = "en-GB"):
-        context = browser.new_context(locale=locale, base_url=live_server.url)
+    def open_page(locale: str = "en-GB", timezone_id: str = "Europe/Helsinki"):
+        # A browser's own clock: sign-up takes the account's time zone from it.
+        context = browser.new_context(
+            locale=locale, base_url=live_server.url, timezone_id=timezone_id
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
