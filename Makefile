@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 export PORT
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: install run test lint format migrate messages demo bench faults clean prod-local vnu
+.PHONY: install run test lint format migrate messages demo bench faults clean prod-local vnu axe screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,23 @@ $(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json
 
 vnu: $(VNU_JAR)
 
+## axe-core for the accessibility checks of tests/e2e/test_look.py, from npm like the checker above.
+AXE_JS := tests/axe/node_modules/axe-core/axe.min.js
+$(AXE_JS): tests/axe/package.json tests/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/axe --ignore-scripts --no-audit --no-fund --loglevel error && touch $@; \
+	else echo "make: npm is missing: the accessibility test cannot run (apt-get install npm)"; fi
+
+axe: $(AXE_JS)
+
+## The main pages at phone and desktop size, English and Finnish, light and dark, as PNGs under
+## var/screenshots/ for a reviewer to look at (the same run checks their width and accessibility).
+screenshots: install axe
+	SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(BIN)/python -m pytest tests/e2e/test_look.py -q -p no:cacheprovider
+	@echo "screenshots in var/screenshots/"
+
 ## Lint, migration check, then the whole test suite (SQLite unless DATABASE_URL is set).
-test: install vnu
+test: install vnu axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
