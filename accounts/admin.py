@@ -23,6 +23,7 @@ class UserAdmin(BaseUserAdmin):
                     ("call_enabled", "call_delay_business_days", "call_time"),
                     "feedback_enabled",
                     ("quiet_hours_start", "quiet_hours_end"),
+                    "quiet_after_days",
                 ]
             },
         ),

@@ -140,7 +140,13 @@ class PreferencesForm(TimeZoneFields):
     class Meta:
         model = User
         # The timing preferences are declared once, in followups.policy.
-        fields = ["display_name", "language", *policy.USER_FIELDS, "reminders_enabled"]
+        fields = [
+            "display_name",
+            "language",
+            *policy.USER_FIELDS,
+            "quiet_after_days",
+            "reminders_enabled",
+        ]
         widgets = {
             "call_time": TimeInput(format="%H:%M"),
             "quiet_hours_start": TimeInput(format="%H:%M"),

@@ -91,6 +91,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     quiet_hours_start = models.TimeField(_("quiet hours start"), default=datetime.time(21, 0))
     quiet_hours_end = models.TimeField(_("quiet hours end"), default=datetime.time(8, 0))
+    # Today's "Gone quiet": an application still "applied" this many days after it was sent.
+    quiet_after_days = models.PositiveSmallIntegerField(
+        _("an application has gone quiet after (days without a response)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
 
     # A new value whenever the person's applications or interviews change (data_changed, called
     # by the services in the same transaction): cached fragments of their pages are keyed by

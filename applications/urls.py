@@ -12,6 +12,12 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", views.application_update, name="application_update"),
     path("applications/<int:pk>/delete/", views.application_delete, name="application_delete"),
     path("applications/<int:pk>/status/", views.application_status, name="application_status"),
+    # Today's "Mark no response" on an application gone quiet.
+    path(
+        "applications/<int:pk>/no-response/",
+        views.application_no_response,
+        name="application_no_response",
+    ),
     path(
         "applications/<int:pk>/interviews/new/",
         views.application_interview_create,

@@ -19,7 +19,8 @@ CALLS_GOAL = 32_000
 
 
 def page_urls(web: str, user) -> dict[str, str]:
-    """Dashboard, application list and the detail of the application with most interviews."""
+    """Today (the dashboard, named "today" in the results), the application list and the
+    detail of the application with most interviews."""
     from applications.models import Application
 
     busiest = (
@@ -29,7 +30,7 @@ def page_urls(web: str, user) -> dict[str, str]:
         .first()
     )
     return {
-        "dashboard": f"{web}/",
+        "today": f"{web}/",
         "application_list": f"{web}/applications/",
         "application_detail": f"{web}/applications/{busiest.pk}/",
     }

@@ -113,6 +113,40 @@ odotettavissa?”
 Muistiinpanot puhelusta:
 """,
     },
+    # A check-in on an application gone quiet: no interview yet, so no interviewer to name.
+    (Kind.CHECK_IN, "en"): {
+        "subject": "My application for the {position} position – {company}",
+        "body": """\
+Hello,
+
+A few weeks ago I applied for the {position} position at {company}, and I wanted to check in on \
+how the recruitment is going.
+
+I am still very interested in the role. If there is anything more you need from me, such as \
+references or work samples, I am happy to send it.
+
+Could you let me know when you expect to get back to applicants?
+
+Best regards,
+{my_name}
+""",
+    },
+    (Kind.CHECK_IN, "fi"): {
+        "subject": "Hakemukseni {position} -tehtävään – {company}",
+        "body": """\
+Hei,
+
+hain muutama viikko sitten {position} -tehtävää, ja halusin kysyä, miten rekrytointi etenee.
+
+Olen edelleen hyvin kiinnostunut tehtävästä. Jos tarvitsette minulta vielä jotakin, kuten \
+suosittelijoiden tietoja tai työnäytteitä, lähetän ne mielelläni.
+
+Osaatteko kertoa, milloin olette yhteydessä hakijoihin?
+
+Ystävällisin terveisin
+{my_name}
+""",
+    },
 }
 
 

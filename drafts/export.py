@@ -32,6 +32,7 @@ _KIND_SLUG = {
     Kind.THANK_YOU: "thank-you",
     Kind.FEEDBACK: "feedback-request",
     Kind.CALL: "call-script",
+    Kind.CHECK_IN: "check-in",
 }
 _SLUG_MAX = 60
 

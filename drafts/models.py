@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     THANK_YOU = "thank_you", _("Thank-you email")
     FEEDBACK = "feedback", _("Feedback request")
     CALL = "call", _("Call script")
+    CHECK_IN = "check_in", _("Application check-in")
 
 
 class Language(models.TextChoices):

@@ -50,10 +50,10 @@ def draft_of_followup(followup) -> Draft | None:
 def followup_of_draft(draft: Draft):
     """The follow-up an email draft carries out, for its "Mark as sent"; None for a call script.
 
-    The draft's own follow-up, else the thank-you of its interview or the feedback request of
-    its application; a cancelled one is not waiting for anything.
+    The draft's own follow-up, else the thank-you of its interview or the feedback request or
+    check-in of its application; a cancelled one is not waiting for anything.
     """
-    if draft.kind not in (Kind.THANK_YOU, Kind.FEEDBACK):
+    if draft.kind not in (Kind.THANK_YOU, Kind.FEEDBACK, Kind.CHECK_IN):
         return None
     if draft.followup_id is not None and draft.followup.kind == draft.kind:
         return draft.followup

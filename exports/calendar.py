@@ -168,6 +168,8 @@ def _followup_summary(followup: Followup) -> str:
         return _("Send a thank-you note to %(company)s (%(position)s)") % values
     if followup.kind == Kind.CALL:
         return _("Call %(company)s about %(position)s") % values
+    if followup.kind == Kind.CHECK_IN:
+        return _("Check in with %(company)s about %(position)s") % values
     return _("Ask %(company)s for feedback (%(position)s)") % values
 
 

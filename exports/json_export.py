@@ -32,7 +32,13 @@ from followups.models import Followup
 SCHEMA = "seuranta-export"
 VERSION = 1
 
-PREFERENCE_FIELDS = ["display_name", "language", "reminders_enabled", *policy.USER_FIELDS]
+PREFERENCE_FIELDS = [
+    "display_name",
+    "language",
+    "reminders_enabled",
+    *policy.USER_FIELDS,
+    "quiet_after_days",
+]
 CONTACT_FIELDS = ["name", "role", "company", "email", "phone", "notes"]
 APPLICATION_FIELDS = [
     "company",

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     THANK_YOU = "thank_you", _("Thank-you note")
     CALL = "call", _("Follow-up call")
     FEEDBACK = "feedback", _("Feedback request")
+    CHECK_IN = "check_in", _("Application check-in")
 
 
 class State(models.TextChoices):
@@ -152,6 +153,13 @@ class Followup(models.Model):
                 fields=["application"],
                 condition=Q(kind="feedback") & ~Q(state="cancelled"),
                 name="followup_one_feedback_per_application",
+            ),
+            # An application gone quiet is checked on once (followups.services.followup_check_in):
+            # a second "Follow up" (a double click, another tab) finds this row.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="check_in") & ~Q(state="cancelled"),
+                name="followup_one_check_in_per_application",
             ),
         ]
 

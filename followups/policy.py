@@ -31,7 +31,7 @@ STALE_CALL_AFTER = timedelta(days=14)
 # Asking for feedback weeks after the outcome (an old rejection imported or logged late) only
 # puzzles the employer: such a request is skipped, whether it is scheduled or dispatched late.
 STALE_FEEDBACK_AFTER = timedelta(days=14)
-KINDS = frozenset({"thank_you", "call", "feedback"})
+KINDS = frozenset({"thank_you", "call", "feedback", "check_in"})
 
 _SATURDAY_AND_SUNDAY = frozenset({5, 6})
 
@@ -244,6 +244,31 @@ def feedback_due(outcome_recorded_at: datetime, prefs: Preferences) -> datetime:
     tz = _zone(prefs.time_zone)
     recorded_day = _utc(outcome_recorded_at).astimezone(tz).date()
     return _business_moment(add_business_days(recorded_day, 1, prefs.country), prefs)
+
+
+def check_in_due(now: datetime, prefs: Preferences) -> datetime:
+    """When the reminder to check on an application gone quiet comes, asked for at `now`.
+
+    At the person's call time on a business day: today if today is one and that hour is still
+    ahead, else the next business day (a Friday evening's "Follow up" comes on Monday, the eve
+    of a holiday's after it), then out of quiet hours, still on a business day. The person
+    chose to follow up, so it comes at the hour they set for acting on follow-ups, not at once.
+    """
+    tz = _zone(prefs.time_zone)
+    now = _utc(now)
+    day = next_business_day_on_or_after(now.astimezone(tz).date(), prefs.country)
+    due = _business_moment(day, prefs)
+    if due < now:
+        due = _business_moment(add_business_days(day, 1, prefs.country), prefs)
+    return due
+
+
+def gone_quiet_before(today: date, quiet_after_days: int) -> date:
+    """An application applied for on or before this date and still unanswered has gone quiet.
+
+    `quiet_after_days` full days: with 14, one sent on the 1st has gone quiet on the 15th.
+    """
+    return today - timedelta(days=max(quiet_after_days, 1))
 
 
 # --- Snooze --------------------------------------------------------------------------------------

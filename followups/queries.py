@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from followups.models import OPEN_STATES, Followup, State
+from applications.models import Application, Interview, Status
+from followups import policy
+from followups.models import OPEN_STATES, Followup, Kind, State
 
 DASHBOARD_LIMIT = 10
 # Waiting on the user, and the reminder either still to come or already sent. Failed ones are
@@ -22,7 +24,10 @@ DASHBOARD_ROW_FIELDS = (
     "next_attempt_at",  # "Held until 08:00, your quiet hours" (followups_tags.quiet_hold)
     "application__company",
     "application__position",
+    "interview",  # its id: a call card names the interviewers (_attach_interviewers)
 )
+# Today's "Gone quiet" shows this many applications, the longest silent first.
+GONE_QUIET_LIMIT = 10
 
 
 def overdue_before(tz: tzinfo, now: datetime) -> datetime:
@@ -100,11 +105,80 @@ def dashboard_followups(user, now: datetime) -> dict[str, list[Followup]]:
     due = list(base.filter(state__in=_PENDING_STATES, due_at__lte=now)[:DASHBOARD_LIMIT])
     upcoming = list(base.filter(state__in=_PENDING_STATES, due_at__gt=now)[:DASHBOARD_LIMIT])
     failed = list(base.filter(state=State.FAILED)[:DASHBOARD_LIMIT])
+    _attach_interviewers(due + failed)
     return {
         "followups_due": _mark_overdue(due, threshold),
         "followups_upcoming": _mark_overdue(upcoming, threshold),
         "followups_failed": _mark_overdue(failed, threshold),
     }
+
+
+def _attach_interviewers(followups: list[Followup]) -> None:
+    """Set `interviewers` on each call: the people its card offers to call (one query at most).
+
+    Only calls need them, and only the due ones are drawn as cards with a number to dial.
+    """
+    calls = [f for f in followups if f.kind == Kind.CALL and f.interview_id]
+    for followup in followups:
+        followup.interviewers = []
+    if not calls:
+        return
+    links = Interview.interviewers.through.objects.filter(
+        interview_id__in={f.interview_id for f in calls}
+    ).select_related("contact")
+    by_interview: dict[int, list] = {}
+    for link in links.order_by("contact__name", "contact_id"):
+        by_interview.setdefault(link.interview_id, []).append(link.contact)
+    for followup in calls:
+        followup.interviewers = by_interview.get(followup.interview_id, [])
+
+
+class GoneQuiet:
+    """Today's "Gone quiet", queried only when the section is drawn (not on a cache hit)."""
+
+    def __init__(self, user, today: date):
+        self.user, self.today = user, today
+
+    @functools.cached_property
+    def _rows(self) -> list[Application]:
+        return gone_quiet(self.user, self.today, limit=GONE_QUIET_LIMIT + 1)
+
+    @property
+    def applications(self) -> list[Application]:
+        return self._rows[:GONE_QUIET_LIMIT]
+
+    @property
+    def more(self) -> bool:
+        return len(self._rows) > GONE_QUIET_LIMIT
+
+
+def gone_quiet(user, today: date, *, limit: int) -> list[Application]:
+    """Applications still "applied" quiet_after_days after they were sent, nothing pending.
+
+    Sent on applied_on, or when recorded as applied if that date is blank. An application
+    with an open follow-up (a check-in asked for, a reminder waiting) is being seen to, so it
+    is left out. Each has `checked_in`: its one check-in is used (done or skipped), so only
+    "Mark no response" is left to offer. One query, the longest silent first.
+    """
+    before = policy.gone_quiet_before(today, user.quiet_after_days)
+    # Recorded as applied before the start of the day after `before`, in the person's zone.
+    recorded_before = datetime.combine(before + timedelta(days=1), time(0), tzinfo=user.tzinfo)
+    open_followups = Followup.objects.filter(application=OuterRef("pk"), state__in=OPEN_STATES)
+    check_in = Followup.objects.filter(application=OuterRef("pk"), kind=Kind.CHECK_IN).exclude(
+        state=State.CANCELLED
+    )
+    return list(
+        Application.objects.owned_by(user)
+        .filter(status=Status.APPLIED)
+        .filter(
+            Q(applied_on__lte=before)
+            | Q(applied_on__isnull=True, status_changed_at__lt=recorded_before)
+        )
+        .exclude(Exists(open_followups))
+        .annotate(checked_in=Exists(check_in))
+        .only("company", "position", "applied_on", "status_changed_at")
+        .order_by(F("applied_on").asc(nulls_last=True), "status_changed_at", "id")[:limit]
+    )
 
 
 def followups_for_application(application, now: datetime | None = None) -> list[Followup]:

@@ -13,6 +13,9 @@ Rules the sync keeps:
   is re-opened rather than created anew, so an interview has one thank-you and one call row and an
   application one feedback row, cancelled ones included (only a deleted interview leaves its
   cancelled rows behind, detached);
+- an application check-in (Kind.CHECK_IN) is not worked out from the data: the person asks for
+  it (followup_check_in). The sync only ends it, open in any state, when the application's
+  status leaves "applied": any answer, or the person's own verdict, closes the question;
 - a follow-up that would already be too late to act on when it is created or moved (logging an
   interview from last month) is recorded as `skipped`, with a reason code, instead of being sent.
 """
@@ -156,6 +159,11 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
     # Cancel first, so that a replaced call is out of the way before its successor is created
     # (the database allows one pending call per application).
     for row in rows:
+        if row.kind == Kind.CHECK_IN:
+            if row.is_open and application.status != Status.APPLIED:
+                plan.cancel_ids.append(row.pk)
+                row.close(State.CANCELLED, now=now)
+            continue
         if row.state == State.SCHEDULED and _key(row.kind, row.interview_id) not in wanted:
             plan.cancel_ids.append(row.pk)
             row.close(State.CANCELLED, now=now)
@@ -232,11 +240,18 @@ def _next_attempt(
     return policy.out_of_quiet_hours(max(due, now), prefs)
 
 
+def _cancel(ids: list[int], now: datetime.datetime) -> None:
+    # Only while still scheduled (a reminder sent meanwhile is history), except a check-in,
+    # which any status change ends, its reminder sent or not.
+    Followup.objects.filter(
+        Q(state=State.SCHEDULED) | Q(kind=Kind.CHECK_IN, state__in=list(OPEN_STATES)),
+        pk__in=ids,
+    ).update(state=State.CANCELLED, completed_at=now, updated_at=now)
+
+
 def _apply(plan: _Plan, now: datetime.datetime) -> None:
     if plan.cancel_ids:
-        Followup.objects.filter(pk__in=plan.cancel_ids, state=State.SCHEDULED).update(
-            state=State.CANCELLED, completed_at=now, updated_at=now
-        )
+        _cancel(plan.cancel_ids, now)
     for row in plan.moved:
         # Only while still scheduled: a reminder the dispatcher marked sent meanwhile is history.
         Followup.objects.filter(pk=row.pk, state=State.SCHEDULED).update(
@@ -331,6 +346,39 @@ def followups_resync_user(*, user) -> None:
             log.warning("Follow-up resync of user %s hit a constraint; retrying singly", user.pk)
         for application_id in chunk:
             _sync_application_id(application_id, prefs)
+
+
+@transaction.atomic
+def followup_check_in(*, application: Application) -> tuple[Followup | None, bool]:
+    """ "Follow up" on an application gone quiet: its one check-in, created if it has none.
+
+    Due at the person's call time on a business day, out of quiet hours
+    (policy.check_in_due). Once per application: a second request (a double click, a second
+    tab) finds the first one's row under the application lock and returns it unchanged; one
+    cancelled by a status change since is re-opened. Returns (the check-in, whether this call
+    made it); (None, False), and nothing written, when the application is no longer waiting
+    for an answer (its status left "applied" meanwhile).
+    """
+    locked = Application.objects.select_for_update().filter(pk=application.pk).first()
+    if locked is None or locked.status != Status.APPLIED:
+        return None, False
+    rows = list(
+        Followup.objects.filter(application_id=locked.pk, kind=Kind.CHECK_IN).order_by("id")
+    )
+    live = [row for row in rows if row.state != State.CANCELLED]
+    if live:
+        return live[0], False
+    now = timezone.now()
+    due = policy.check_in_due(now, policy.Preferences.from_user(locked.owner))
+    if rows:
+        row = rows[-1]
+        row.reopen(due, now=now)
+    else:
+        row = Followup(owner_id=locked.owner_id, application=locked, kind=Kind.CHECK_IN)
+        row.schedule(due, now=now)
+    row.save()
+    get_user_model().data_changed(locked.owner_id)
+    return row, True
 
 
 def followup_restore(*, followup: Followup) -> bool:
@@ -499,6 +547,8 @@ def followup_restore_keys(followup: Followup, interview_key) -> list[tuple]:
             keys.append(("interview", interview_key, followup.kind))  # one per interview and kind
         if followup.kind == Kind.FEEDBACK:
             keys.append(("feedback",))  # followup_one_feedback_per_application
+        if followup.kind == Kind.CHECK_IN:
+            keys.append(("check_in",))  # followup_one_check_in_per_application
     if followup.kind == Kind.CALL and followup.state == State.SCHEDULED:
         keys.append(("call",))  # followup_one_pending_call_per_application
     return keys
@@ -538,9 +588,7 @@ def _apply_many(plans: list[_Plan], now: datetime.datetime) -> None:
     """_apply for the plans of many applications: new rows in one INSERT per batch."""
     cancel_ids = [pk for plan in plans for pk in plan.cancel_ids]
     if cancel_ids:
-        Followup.objects.filter(pk__in=cancel_ids, state=State.SCHEDULED).update(
-            state=State.CANCELLED, completed_at=now, updated_at=now
-        )
+        _cancel(cancel_ids, now)
     new = []
     for plan in plans:
         for row in plan.moved:

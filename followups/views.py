@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from applications.models import Application
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
 from followups import links, policy, queries, services
@@ -255,3 +256,28 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
                 user.save(update_fields=["reminders_enabled"])
             return render(request, "followups/unsubscribe_done.html", {"account": user})
         return render(request, "followups/unsubscribe_confirm.html", {"account": user})
+
+
+@require_POST
+def application_check_in(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Today's "Follow up": the application's one check-in, asked for once however often."""
+    application = get_owned_or_404(request, Application, application_id)
+    followup, created = services.followup_check_in(application=application)
+    if followup is None:
+        messages.info(
+            request, _("This application is no longer waiting for an answer; nothing was added.")
+        )
+        return redirect(application)
+    if not created:
+        messages.info(request, _("A check-in is already planned: %(due)s") % _when(followup))
+    else:
+        messages.success(
+            request,
+            _("Check-in planned for %(company)s: %(due)s")
+            % {"company": application.company, **_when(followup)},
+        )
+    return redirect("applications:dashboard")
+
+
+def _when(followup: Followup) -> dict:
+    return {"due": _short_datetime(followup.due_at)}

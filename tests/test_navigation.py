@@ -27,7 +27,7 @@ def data(alice):
 @pytest.mark.parametrize(
     ("url", "section"),
     [
-        (lambda d: reverse("applications:dashboard"), "Dashboard"),
+        (lambda d: reverse("applications:dashboard"), "Today"),
         (lambda d: reverse("applications:application_list"), "Applications"),
         (lambda d: d[0].get_absolute_url(), "Applications"),
         (lambda d: reverse("applications:application_update", args=[d[0].pk]), "Applications"),

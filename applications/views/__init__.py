@@ -21,7 +21,7 @@ from applications.views.contacts import (
     contact_list,
     contact_update,
 )
-from applications.views.dashboard import dashboard
+from applications.views.dashboard import application_no_response, dashboard
 from applications.views.feedback import feedback_create, feedback_delete, feedback_update
 from applications.views.interviews import (
     application_interview_create,
@@ -47,6 +47,7 @@ __all__ = [
     "application_detail",
     "application_interview_create",
     "application_list",
+    "application_no_response",
     "application_status",
     "application_update",
     "bank_question_delete",

@@ -1,18 +1,24 @@
-"""The dashboard: upcoming interviews, counts by status and recent activity.
+"""Today (the dashboard): what is due now, the next interviews, what has gone quiet, then
+counts by status and recent activity.
 
-Its follow-ups section is drawn by the follow-ups app (followups_tags.followups_dashboard).
+The follow-ups and "Gone quiet" are drawn by the follow-ups app (followups_tags), which knows
+both the applications and their follow-ups.
 """
 
 import datetime
 import functools
 
-from django.db.models import Count
+from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from applications import services
 from applications.models import Application, Interview, Status, StatusChange
+from core.lookups import get_owned_or_404
 
 UPCOMING_DAYS = 14
 # The page shows this many of the coming interviews and links to the interview list for the
@@ -45,6 +51,11 @@ class _Sections:
             Interview.objects.owned_by(self.user)
             .filter(cancelled=False, starts_at__gte=self.start, starts_at__lt=self.end)
             .select_related("application")
+            # "2 of 3 prepared": counted in the same query, however many interviews.
+            .annotate(
+                prep_total=Count("prep_items"),
+                prep_done=Count("prep_items", filter=Q(prep_items__done=True)),
+            )
             .order_by("starts_at", "id")[: UPCOMING_LIMIT + 1]
         )
 
@@ -92,3 +103,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "applications/dashboard.html", context)
+
+
+@require_POST
+def application_no_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """Today's "Mark no response": an application gone quiet is given up on.
+
+    Only from "applied": if it moved on meanwhile (an answer came, another tab), it stays.
+    """
+    application = get_owned_or_404(request, Application, pk)
+    if application.status == Status.APPLIED:
+        services.application_set_status(application=application, status=Status.NO_RESPONSE)
+        messages.success(
+            request,
+            _("Marked as no response: %(application)s.") % {"application": application},
+        )
+    else:
+        messages.info(
+            request,
+            _("This application is no longer waiting for an answer (%(status)s); nothing changed.")
+            % {"status": application.get_status_display()},
+        )
+    return redirect("applications:dashboard")

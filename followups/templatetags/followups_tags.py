@@ -13,22 +13,55 @@ from followups.models import State
 register = template.Library()
 
 
-@register.inclusion_tag("followups/_dashboard_section.html", takes_context=True)
-def followups_dashboard(context) -> dict:
-    """`{% followups_dashboard %}`: the user's due, failed and coming follow-ups.
+def _last_change(request):
+    # Today draws three follow-up sections keyed by it; one query serves them all.
+    if not hasattr(request, "_followups_last_change"):
+        request._followups_last_change = queries.last_change(request.user)
+    return request._followups_last_change
 
-    The section is cached per minute and per last change of the user's follow-ups
-    (queries.last_change, one query): what is due moves with the clock, so a cached section
-    is at most a minute behind it, and never behind the data. On a hit, that one query is all.
+
+@register.inclusion_tag("followups/_dashboard_section.html", takes_context=True)
+def followups_dashboard(context, part: str = "due") -> dict:
+    """`{% followups_dashboard "due" %}` / `{% followups_dashboard "upcoming" %}` on Today.
+
+    "due": what is due now and reminders that could not be sent, as cards, each with its one
+    action; "upcoming": the follow-ups coming up. Each part is cached per minute and per last
+    change of the user's follow-ups (queries.last_change, one query for the page): what is due
+    moves with the clock, so a cached part is at most a minute behind it, and never behind the
+    data. On a hit, that one query is all. Its buttons submit the page's live form
+    #followup-actions (fragments hold no CSRF token).
     """
     request = context["request"]
     now = timezone.now()
     return {
+        "part": part,
         "request": request,
         "user": request.user,
         "followups": queries.DashboardFollowups(request.user, now),
-        "last_change": queries.last_change(request.user),
+        "last_change": _last_change(request),
         "minute": now.replace(second=0, microsecond=0),
+        "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
+        "TIME_ZONE": context.get("TIME_ZONE"),
+    }
+
+
+@register.inclusion_tag("followups/_gone_quiet.html", takes_context=True)
+def gone_quiet(context) -> dict:
+    """`{% gone_quiet %}`: Today's applications gone quiet, each with Follow up and Mark no
+    response (buttons of the page's live form #followup-actions).
+
+    Which applications have gone quiet changes with the day and with the data: cached per
+    local day, data version (statuses, the preference, check-ins asked for) and last change
+    of the follow-ups (a reminder closed by the worker).
+    """
+    request = context["request"]
+    today = timezone.localdate()
+    return {
+        "request": request,
+        "user": request.user,
+        "gone_quiet": queries.GoneQuiet(request.user, today),
+        "today": today,
+        "last_change": _last_change(request),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "TIME_ZONE": context.get("TIME_ZONE"),
     }

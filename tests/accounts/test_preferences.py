@@ -23,6 +23,7 @@ def preferences_data(**overrides):
         "feedback_enabled": "on",
         "quiet_hours_start": "22:00",
         "quiet_hours_end": "07:00",
+        "quiet_after_days": "21",
     }
     data.update(overrides)
     return data
@@ -37,6 +38,7 @@ def test_preferences_are_saved(alice_client, alice):
     assert alice.language == "fi"
     assert alice.call_time == datetime.time(9, 30)
     assert alice.thank_you_delay_minutes == 90
+    assert alice.quiet_after_days == 21
 
 
 @pytest.mark.parametrize(

@@ -99,7 +99,7 @@ def test_dashboard_offers_log_interview_and_new_application(alice_client):
     html = alice_client.get(URL).content.decode()
     assert f'href="{reverse("applications:interview_create")}">Log interview</a>' in html
     assert f'href="{reverse("applications:application_create")}">New application</a>' in html
-    assert '<h1 class="h3 mb-0">Dashboard</h1>' in html
+    assert '<h1 class="h3 mb-0">Today</h1>' in html
 
 
 def test_user_data_is_shown_as_text(alice_client, alice):
@@ -125,3 +125,42 @@ def test_dashboard_runs_the_same_queries_for_5_and_100_applications(alice_client
     make_applications(alice, 95)
     many = count_queries(alice_client, URL)
     assert few == many
+
+
+@time_machine.travel(at(2026, 3, 10, 12, 0), tick=False)
+def test_today_shows_each_interviews_preparation_progress(alice_client, alice):
+    from applications.models import PrepItem
+
+    interview = InterviewFactory(
+        application=ApplicationFactory(owner=alice), starts_at=at(2026, 3, 12, 9, 0)
+    )
+    for i, done in enumerate([True, True, False]):
+        PrepItem.objects.create(
+            owner=alice, interview=interview, question=f"Q{i}", done=done, position=i
+        )
+    html = alice_client.get(URL).content.decode()
+    assert "2 of 3 prepared" in html
+
+
+@time_machine.travel(at(2026, 3, 10, 12, 0), tick=False)
+def test_a_due_call_card_names_the_interviewer_with_a_tel_link_and_opens_the_call_sheet(
+    alice_client, alice
+):
+    from applications.services import application_create, interview_create
+    from followups.models import Followup, Kind
+    from tests.factories import ContactFactory
+
+    application = application_create(owner=alice, company="Kone Oyj", position="Engineer")
+    person = ContactFactory(owner=alice, name="Maija Meikäläinen", phone="+358 40 123 4567")
+    interview_create(
+        application=application, interviewers=[person], starts_at=at(2026, 3, 2, 10, 0)
+    )
+    call = Followup.objects.get(kind=Kind.CALL)
+    Followup.objects.filter(pk=call.pk).update(due_at=at(2026, 3, 10, 10, 0))
+    html = alice_client.get(URL).content.decode()
+    due = html[html.index('id="followups-due-heading"') :]
+    due = due[: due.index("</section>")]
+    assert "Maija Meikäläinen" in due
+    assert 'href="tel:+358401234567"' in due
+    assert f'href="{call.get_absolute_url()}"' in due
+    assert "Open the call sheet" in due

@@ -29,6 +29,7 @@ URLS_WITH_IDS = {
     "application_update": ("application", application_data(company="Hijacked")),
     "application_delete": ("application", {}),
     "application_status": ("application", {"status": "rejected"}),
+    "application_no_response": ("application", {}),
     "application_interview_create": ("application", interview_data()),
     "feedback_create": (
         "application",
@@ -54,6 +55,7 @@ URLS_WITH_IDS = {
 }
 POST_ONLY = {
     "application_status",
+    "application_no_response",
     "interview_cancel",
     "bank_question_move",
     "prep_item_create",

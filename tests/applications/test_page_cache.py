@@ -99,7 +99,7 @@ def test_the_dashboard_of_one_person_never_shows_anothers_cached_sections(
 
 def followups_section(client) -> str:
     html = page(client, DASHBOARD)
-    return html[html.index("Follow-ups due") : html.index("All follow-ups")]
+    return html[html.index("Due now") : html.index("All follow-ups")]
 
 
 def test_a_follow_up_falling_due_moves_to_due_within_the_minute(alice_client, application):

@@ -15,10 +15,10 @@ EDIT_URL = reverse("drafts:template_edit", args=["thank_you", "en"])
 
 def test_the_templates_page_lists_every_kind_in_both_languages(alice_client):
     html = alice_client.get(reverse("drafts:templates")).content.decode()
-    for kind in ("thank_you", "feedback", "call"):
+    for kind in ("thank_you", "feedback", "call", "check_in"):
         for language in ("en", "fi"):
             assert reverse("drafts:template_edit", args=[kind, language]) in html
-    assert html.count("Built-in") == 6
+    assert html.count("Built-in") == 8
 
 
 def test_the_edit_page_starts_from_the_builtin_and_documents_the_placeholders(alice_client):

@@ -36,7 +36,7 @@ def test_mark_done_on_the_dashboard_closes_the_follow_up_and_the_page_shows_it(
     try:
         log_in(page, user.email)
         page.goto("/")
-        due = page.locator("section", has=page.get_by_role("heading", name="Follow-ups due"))
+        due = page.locator("section", has=page.get_by_role("heading", name="Due now"))
         expect(due.get_by_text("Kone Oyj – Engineer")).to_be_visible()
 
         due.get_by_role("button", name=re.compile("Mark done")).click()

@@ -29,7 +29,7 @@ WORDS = {
         "interviewer_name": "Interviewer name",
         "interviewer_email": "Interviewer email",
         "interviewer_phone": "Interviewer phone",
-        "dashboard": "Dashboard",
+        "dashboard": "Today",
         "interviewing": "Interviewing",
     },
     "fi": {
@@ -48,7 +48,7 @@ WORDS = {
         "interviewer_name": "Haastattelijan nimi",
         "interviewer_email": "Haastattelijan sähköposti",
         "interviewer_phone": "Haastattelijan puhelin",
-        "dashboard": "Etusivu",
+        "dashboard": "Tänään",
         "interviewing": "Haastatteluvaiheessa",
     },
 }

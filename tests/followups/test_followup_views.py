@@ -358,12 +358,15 @@ def test_dashboard_section_marks_overdue_in_words_and_escapes_user_data(alice):
     make_followup(alice, state=State.FAILED, due_at=NOW - datetime.timedelta(days=1))
     make_followup(alice, due_at=NOW + datetime.timedelta(days=1))
     with timezone.override(alice.tzinfo):
-        html = _render_with_request(
-            "followups/_dashboard_section.html",
-            alice,
-            {"followups": queries.DashboardFollowups(alice, NOW), "user": alice},
+        html = "".join(
+            _render_with_request(
+                "followups/_dashboard_section.html",
+                alice,
+                {"followups": queries.DashboardFollowups(alice, NOW), "user": alice, "part": part},
+            )
+            for part in ("due", "upcoming")
         )
-    assert "Follow-ups due" in html
+    assert "Due now" in html
     assert "Coming up" in html
     assert "Reminders that could not be sent" in html
     assert ">Overdue<" in html
@@ -377,7 +380,7 @@ def test_dashboard_section_says_when_there_is_nothing(alice):
     html = _render_with_request(
         "followups/_dashboard_section.html",
         alice,
-        {"followups": queries.DashboardFollowups(alice, NOW), "user": alice},
+        {"followups": queries.DashboardFollowups(alice, NOW), "user": alice, "part": "due"},
     )
     assert "Nothing is due right now." in html
     assert "Reminders that could not be sent" not in html
@@ -410,7 +413,7 @@ def test_dashboard_page_shows_the_followups_section(alice_client, alice):
     make_followup(alice, state=State.NOTIFIED, due_at=NOW - datetime.timedelta(days=2))
     response = alice_client.get(reverse("applications:dashboard"))
     body = response.content.decode()
-    assert "Follow-ups due" in body
+    assert "Due now" in body
     assert "Coming up" in body
     assert ">Overdue<" in body
     assert_valid_html(response.content)

@@ -24,7 +24,7 @@ def log_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
 
 
 def test_reminder_for_an_interview_logged_in_the_browser_arrives_once_and_mark_done_works(
