@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import services
@@ -28,6 +29,9 @@ def card_field_prefix(pk: int) -> str:
     return f"card-{pk}"
 
 
+# Never from the browser's cache: Back from an application to the board would show the HTML as
+# first served, before the moves made on it since (the DOM that board.js changed is gone).
+@never_cache
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()

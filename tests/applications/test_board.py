@@ -230,3 +230,8 @@ def test_the_board_speaks_finnish(alice_client, alice):
 def test_the_navigation_has_the_board(alice_client):
     html = alice_client.get(URL).content.decode()
     assert f'active" aria-current="page" href="{URL}"' in html
+
+
+def test_the_board_is_never_served_from_the_browsers_cache(alice_client):
+    """Back from an application must not show the board as it was before the moves made on it."""
+    assert "no-store" in alice_client.get(URL)["Cache-Control"]
