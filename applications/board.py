@@ -25,6 +25,9 @@ ENDED = [Status.REJECTED, Status.WITHDRAWN, Status.NO_RESPONSE]
 # A column shows this many cards, the most recently moved first, and links to the application
 # list for the rest: a column of 2 000 cards is no board, and its cost would grow with it.
 CARDS_PER_COLUMN = 50
+# The ended columns are folded away and seldom looked through: fewer cards each, so that a large
+# account's board stays a page a phone loads quickly (each card carries its own move form).
+CARDS_PER_ENDED_COLUMN = 10
 
 
 @dataclass
@@ -92,6 +95,8 @@ class Board:
         for card in cards:
             column = columns[card.status]
             column.total = card.in_column
+            if card.status in ENDED and len(column.cards) == CARDS_PER_ENDED_COLUMN:
+                continue
             # Days in the column by the person's calendar: moved yesterday evening is 1 day.
             card.days_in_column = (
                 self.today - timezone.localtime(card.status_changed_at).date()

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from applications.board import CARDS_PER_COLUMN
+from applications.board import CARDS_PER_COLUMN, CARDS_PER_ENDED_COLUMN
 from applications.models import Status, StatusChange
 from applications.services import application_create
 from followups.models import Followup, Kind, State
@@ -168,6 +168,14 @@ def test_a_full_column_shows_the_most_recently_moved_and_links_to_the_rest(alice
     assert shown == applications[::-1][:CARDS_PER_COLUMN]
     html = response.content.decode()
     assert f'href="{reverse("applications:application_list")}?status=applied">2 more' in html
+
+
+def test_an_ended_column_shows_fewer_cards_and_links_to_the_rest(alice_client, alice):
+    for _ in range(CARDS_PER_ENDED_COLUMN + 3):
+        ApplicationFactory(owner=alice, status=Status.NO_RESPONSE)
+    response = alice_client.get(URL)
+    assert len(columns(response)[Status.NO_RESPONSE]) == CARDS_PER_ENDED_COLUMN
+    assert '?status=no_response">3 more' in response.content.decode()
 
 
 def test_the_more_link_lists_that_status(alice_client, alice):
