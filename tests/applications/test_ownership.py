@@ -29,6 +29,8 @@ URLS_WITH_IDS = {
     "application_update": ("application", application_data(company="Hijacked")),
     "application_delete": ("application", {}),
     "application_status": ("application", {"status": "rejected"}),
+    # The 404 comes before the form is read: a field name without the card's id is enough.
+    "board_move": ("application", {"status": "rejected"}),
     "application_interview_create": ("application", interview_data()),
     "feedback_create": (
         "application",
@@ -54,6 +56,7 @@ URLS_WITH_IDS = {
 }
 POST_ONLY = {
     "application_status",
+    "board_move",
     "interview_cancel",
     "bank_question_move",
     "prep_item_create",
