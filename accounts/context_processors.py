@@ -15,6 +15,7 @@ _SECTIONS_BY_NAMESPACE = {
 }
 _APPLICATION_PAGES = (
     ("dashboard", "dashboard"),
+    ("board", "board"),
     ("contact", "contacts"),
     ("interview", "interviews"),
     ("prep_item", "interviews"),

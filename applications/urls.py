@@ -5,6 +5,9 @@ from applications import views
 app_name = "applications"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    # Board
+    path("board/", views.board, name="board"),
+    path("board/<int:pk>/move/", views.board_move, name="board_move"),
     # Applications
     path("applications/", views.application_list, name="application_list"),
     path("applications/new/", views.application_create, name="application_create"),

@@ -1,6 +1,7 @@
-"""pages: requests/s of the three main pages for a user with 1 000 applications, against a
-login-required "ok" view on the same gunicorn (bench/urls.py), measured in alternation; and
-the Python function calls each page makes per request (cProfile, in process)."""
+"""pages: requests/s of the main pages (dashboard, board, application list and detail) for a
+user with 1 000 applications, against a login-required "ok" view on the same gunicorn
+(bench/urls.py), measured in alternation; and the Python function calls each page makes per
+request (cProfile, in process)."""
 
 import cProfile
 import pstats
@@ -19,8 +20,11 @@ CALLS_GOAL = 32_000
 
 
 def page_urls(web: str, user) -> dict[str, str]:
-    """Today (the dashboard, named "today" in the results), the application list and the
-    detail of the application with most interviews."""
+    """Today (the dashboard, named "today" in the results), the board, the application list
+    and the detail of the application with most interviews.
+
+    pages-scale and pages-latency measure the same pages.
+    """
     from applications.models import Application
 
     busiest = (
@@ -31,6 +35,7 @@ def page_urls(web: str, user) -> dict[str, str]:
     )
     return {
         "today": f"{web}/",
+        "board": f"{web}/board/",
         "application_list": f"{web}/applications/",
         "application_detail": f"{web}/applications/{busiest.pk}/",
     }

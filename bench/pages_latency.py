@@ -1,6 +1,6 @@
-"""pages-latency: the 95th percentile response time of each main page for a user with 10 000
-applications, at 8 concurrent clients (wrk, -c 8) on the same gunicorn as the other pages
-benchmarks. Goal: at most 100 ms each."""
+"""pages-latency: the 95th percentile response time of each main page (bench.pages.page_urls,
+the board among them) for a user with 10 000 applications, at 8 concurrent clients (wrk, -c 8)
+on the same gunicorn as the other pages benchmarks. Goal: at most 100 ms each."""
 
 from bench import common
 from bench.pages import check_pages, page_urls

@@ -1,4 +1,5 @@
-"""pages-scale: the same three pages for a user with 10 000 applications against one with 100.
+"""pages-scale: the same pages as `pages` (bench.pages.page_urls, the board among them) for a
+user with 10 000 applications against one with 100.
 Time per request is 1 / requests/s at 4 concurrent clients; runs alternate user by user."""
 
 from bench import common

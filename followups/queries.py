@@ -191,6 +191,21 @@ def followups_for_application(application, now: datetime | None = None) -> list[
     return _mark_overdue(followups, threshold)
 
 
+def next_followups(application_ids, now: datetime) -> dict[int, Followup]:
+    """The soonest open follow-up of each of these applications, by application id (one query).
+
+    For the board's cards: a page of hundreds of applications asks once, not once a card.
+    """
+    rows = (
+        Followup.objects.filter(application_id__in=list(application_ids), state__in=OPEN_STATES)
+        .only("application_id", "kind", "state", "due_at")
+        # Latest first, so the soonest of each application is the one a dict keeps.
+        .order_by("-due_at", "-id")
+    )
+    threshold = overdue_before(timezone.get_current_timezone(), now)
+    return {followup.application_id: followup for followup in _mark_overdue(list(rows), threshold)}
+
+
 def followup_list_queryset(user, now: datetime, *, states=None, kind: str = "") -> QuerySet:
     """The follow-ups page: open ones by due time (so the overdue lead), then closed, newest first.
 

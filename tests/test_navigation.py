@@ -28,6 +28,7 @@ def data(alice):
     ("url", "section"),
     [
         (lambda d: reverse("applications:dashboard"), "Today"),
+        (lambda d: reverse("applications:board"), "Board"),
         (lambda d: reverse("applications:application_list"), "Applications"),
         (lambda d: d[0].get_absolute_url(), "Applications"),
         (lambda d: reverse("applications:application_update", args=[d[0].pk]), "Applications"),

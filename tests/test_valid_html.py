@@ -52,6 +52,7 @@ def pages(alice_client, alice):
         )
         urls = {
             "dashboard": reverse("applications:dashboard"),
+            "board": reverse("applications:board"),
             "application list": reverse("applications:application_list"),
             "application detail": application.get_absolute_url(),
             "interview form": reverse("applications:interview_create"),

@@ -14,6 +14,7 @@ from applications.views.applications import (
     application_status,
     application_update,
 )
+from applications.views.board import board, board_move
 from applications.views.contacts import (
     contact_create,
     contact_delete,
@@ -53,6 +54,8 @@ __all__ = [
     "bank_question_delete",
     "bank_question_move",
     "bank_question_update",
+    "board",
+    "board_move",
     "contact_create",
     "contact_delete",
     "contact_detail",

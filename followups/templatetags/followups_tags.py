@@ -67,6 +67,30 @@ def gone_quiet(context) -> dict:
     }
 
 
+@register.simple_tag(takes_context=True)
+def followups_changed(context):
+    """`{% followups_changed as changed %}`: when the user's follow-ups last changed (one query).
+
+    For the cache key of a fragment that draws follow-ups, like the board's cards.
+    """
+    return queries.last_change(context["request"].user)
+
+
+@register.simple_tag
+def board_followups(applications) -> dict:
+    """`{% board_followups board.cards as followups %}`: each card's next open follow-up.
+
+    One query for the whole board; `{% board_followup followups application %}` draws one.
+    """
+    return queries.next_followups((a.pk for a in applications), timezone.now())
+
+
+@register.inclusion_tag("followups/_board_followup.html")
+def board_followup(followups: dict, application) -> dict:
+    """`{% board_followup followups application %}`: the card's next follow-up, if any."""
+    return {"followup": followups.get(application.pk)}
+
+
 @register.simple_tag
 def followups_of(application) -> list:
     """`{% followups_of application as followups %}`: one query, for the panel and the timeline."""

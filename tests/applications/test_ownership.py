@@ -30,6 +30,8 @@ URLS_WITH_IDS = {
     "application_delete": ("application", {}),
     "application_status": ("application", {"status": "rejected"}),
     "application_no_response": ("application", {}),
+    # The 404 comes before the form is read: a field name without the card's id is enough.
+    "board_move": ("application", {"status": "rejected"}),
     "application_interview_create": ("application", interview_data()),
     "feedback_create": (
         "application",
@@ -56,6 +58,7 @@ URLS_WITH_IDS = {
 POST_ONLY = {
     "application_status",
     "application_no_response",
+    "board_move",
     "interview_cancel",
     "bank_question_move",
     "prep_item_create",

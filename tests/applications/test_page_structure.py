@@ -38,6 +38,7 @@ def pages(alice):
     a, i, c = application.pk, interview.pk, contact.pk
     return [
         reverse("applications:dashboard"),
+        reverse("applications:board"),
         reverse("applications:application_list"),
         reverse("applications:application_create"),
         reverse("applications:application_detail", args=[a]),
