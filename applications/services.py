@@ -23,6 +23,7 @@ from applications.models import (
     Status,
     StatusChange,
 )
+from core import undo
 from followups.services import (
     followups_feedback_received,
     followups_sync_application,
@@ -374,6 +375,35 @@ def interview_cancel(*, interview: Interview) -> Interview:
     if not interview.cancelled:
         interview.cancelled = True
         interview.save(update_fields=["cancelled", "updated_at"])
+    _changed(application=interview.application)
+    return interview
+
+
+def interview_undo_record(*, interview: Interview) -> dict:
+    """What interview_cancel_undo needs (JSON-ready): the moment of the cancel's own write."""
+    return {"updated_at": interview.updated_at.isoformat()}
+
+
+@transaction.atomic
+def interview_cancel_undo(*, interview: Interview, record: dict) -> Interview:
+    """Take a cancel back (record: core.undo's): the interview is live again, and the sync
+    re-opens the follow-ups the cancel had cancelled, at their times.
+
+    Refused (undo.UndoRefused) when too late, after another change to the interview, or when
+    another live interview of the application now starts at the same time.
+    """
+    row = Interview.objects.select_for_update().filter(pk=interview.pk).first()
+    if row is None:
+        raise undo.UndoRefused(_("The interview was deleted, so nothing was undone."))
+    if undo.expired(record, timezone.now()):
+        raise undo.UndoRefused(_("It is too late to undo that; edit the interview instead."))
+    if not row.cancelled or row.updated_at.isoformat() != record["updated_at"]:
+        raise undo.UndoRefused(_("The interview has changed since, so nothing was undone."))
+    if interview_same(application=interview.application, starts_at=row.starts_at) is not None:
+        raise undo.UndoRefused(_("This application has another interview starting at that time."))
+    row.cancelled = False
+    row.save(update_fields=["cancelled", "updated_at"])
+    interview.cancelled, interview.updated_at = row.cancelled, row.updated_at
     _changed(application=interview.application)
     return interview
 

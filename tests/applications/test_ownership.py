@@ -42,6 +42,7 @@ URLS_WITH_IDS = {
     "interview_detail": ("interview", {}),
     "interview_update": ("interview", interview_data(reflection="Hijacked")),
     "interview_cancel": ("interview", {}),
+    "interview_cancel_undo": ("interview", {}),
     "interview_delete": ("interview", {}),
     "contact_detail": ("contact", {}),
     "contact_update": ("contact", {"name": "Hijacked"}),
@@ -55,6 +56,7 @@ URLS_WITH_IDS = {
 POST_ONLY = {
     "application_status",
     "interview_cancel",
+    "interview_cancel_undo",
     "bank_question_move",
     "prep_item_create",
     "prep_item_delete",
