@@ -455,15 +455,25 @@ def _apply_outcome(interview: Interview, previous_outcome: str | None = None) ->
 
 
 def _interviewers_with_new(
-    *, owner, company: str, interviewers, name: str, email: str, phone: str
+    *, owner, company: str, interviewers, new_interviewers: list[dict]
 ) -> list[Contact]:
-    """The chosen contacts plus the one typed into the interviewer fields, found or created."""
+    """The chosen contacts plus the people typed in (name, email, phone), found or created.
+
+    One contact per person: a row naming a chosen contact, or two rows with one email, add it
+    once (contact_find_or_create finds the one the earlier row created).
+    """
     interviewers = list(interviewers)
     if any(contact.owner_id != owner.pk for contact in interviewers):
         raise ValueError("An interviewer must be one of the owner's contacts.")
-    if name:
+    for person in new_interviewers:
+        if not person.get("name", "").strip():
+            continue
         contact, _created = contact_find_or_create(
-            owner=owner, name=name, email=email, phone=phone, company=company
+            owner=owner,
+            name=person["name"],
+            email=person.get("email", ""),
+            phone=person.get("phone", ""),
+            company=company,
         )
         if contact not in interviewers:
             interviewers.append(contact)
@@ -478,9 +488,7 @@ def interview_log(
     company: str = "",
     position: str = "",
     interviewers=(),
-    interviewer_name: str = "",
-    interviewer_email: str = "",
-    interviewer_phone: str = "",
+    new_interviewers: list[dict] = (),
     create_another: bool = False,
     **fields,
 ) -> tuple[Interview, bool]:
@@ -521,9 +529,7 @@ def interview_log(
         owner=owner,
         company=application.company,
         interviewers=interviewers,
-        name=interviewer_name,
-        email=interviewer_email,
-        phone=interviewer_phone,
+        new_interviewers=list(new_interviewers),
     )
     return interview_create(application=application, interviewers=interviewers, **fields), True
 
@@ -533,19 +539,15 @@ def interview_edit(
     *,
     interview: Interview,
     interviewers=(),
-    interviewer_name: str = "",
-    interviewer_email: str = "",
-    interviewer_phone: str = "",
+    new_interviewers: list[dict] = (),
     **fields,
 ) -> Interview:
-    """Save an edited interview; a typed interviewer is found or created as in interview_log."""
+    """Save an edited interview; typed interviewers are found or created as in interview_log."""
     interviewers = _interviewers_with_new(
         owner=interview.owner,
         company=interview.application.company,
         interviewers=interviewers,
-        name=interviewer_name,
-        email=interviewer_email,
-        phone=interviewer_phone,
+        new_interviewers=list(new_interviewers),
     )
     return interview_update(interview=interview, interviewers=interviewers, **fields)
 
