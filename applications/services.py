@@ -23,6 +23,7 @@ from applications.models import (
     Status,
     StatusChange,
 )
+from core import undo
 from followups.services import (
     followups_feedback_received,
     followups_sync_application,
@@ -378,6 +379,35 @@ def interview_cancel(*, interview: Interview) -> Interview:
     return interview
 
 
+def interview_undo_record(*, interview: Interview) -> dict:
+    """What interview_cancel_undo needs (JSON-ready): the moment of the cancel's own write."""
+    return {"updated_at": interview.updated_at.isoformat()}
+
+
+@transaction.atomic
+def interview_cancel_undo(*, interview: Interview, record: dict) -> Interview:
+    """Take a cancel back (record: core.undo's): the interview is live again, and the sync
+    re-opens the follow-ups the cancel had cancelled, at their times.
+
+    Refused (undo.UndoRefused) when too late, after another change to the interview, or when
+    another live interview of the application now starts at the same time.
+    """
+    row = Interview.objects.select_for_update().filter(pk=interview.pk).first()
+    if row is None:
+        raise undo.UndoRefused(_("The interview was deleted, so nothing was undone."))
+    if undo.expired(record, timezone.now()):
+        raise undo.UndoRefused(_("It is too late to undo that; edit the interview instead."))
+    if not row.cancelled or row.updated_at.isoformat() != record["updated_at"]:
+        raise undo.UndoRefused(_("The interview has changed since, so nothing was undone."))
+    if interview_same(application=interview.application, starts_at=row.starts_at) is not None:
+        raise undo.UndoRefused(_("This application has another interview starting at that time."))
+    row.cancelled = False
+    row.save(update_fields=["cancelled", "updated_at"])
+    interview.cancelled, interview.updated_at = row.cancelled, row.updated_at
+    _changed(application=interview.application)
+    return interview
+
+
 @transaction.atomic
 def interview_delete(*, interview: Interview) -> None:
     application = interview.application
@@ -425,15 +455,25 @@ def _apply_outcome(interview: Interview, previous_outcome: str | None = None) ->
 
 
 def _interviewers_with_new(
-    *, owner, company: str, interviewers, name: str, email: str, phone: str
+    *, owner, company: str, interviewers, new_interviewers: list[dict]
 ) -> list[Contact]:
-    """The chosen contacts plus the one typed into the interviewer fields, found or created."""
+    """The chosen contacts plus the people typed in (name, email, phone), found or created.
+
+    One contact per person: a row naming a chosen contact, or two rows with one email, add it
+    once (contact_find_or_create finds the one the earlier row created).
+    """
     interviewers = list(interviewers)
     if any(contact.owner_id != owner.pk for contact in interviewers):
         raise ValueError("An interviewer must be one of the owner's contacts.")
-    if name:
+    for person in new_interviewers:
+        if not person.get("name", "").strip():
+            continue
         contact, _created = contact_find_or_create(
-            owner=owner, name=name, email=email, phone=phone, company=company
+            owner=owner,
+            name=person["name"],
+            email=person.get("email", ""),
+            phone=person.get("phone", ""),
+            company=company,
         )
         if contact not in interviewers:
             interviewers.append(contact)
@@ -448,9 +488,7 @@ def interview_log(
     company: str = "",
     position: str = "",
     interviewers=(),
-    interviewer_name: str = "",
-    interviewer_email: str = "",
-    interviewer_phone: str = "",
+    new_interviewers: list[dict] = (),
     create_another: bool = False,
     **fields,
 ) -> tuple[Interview, bool]:
@@ -491,9 +529,7 @@ def interview_log(
         owner=owner,
         company=application.company,
         interviewers=interviewers,
-        name=interviewer_name,
-        email=interviewer_email,
-        phone=interviewer_phone,
+        new_interviewers=list(new_interviewers),
     )
     return interview_create(application=application, interviewers=interviewers, **fields), True
 
@@ -503,19 +539,15 @@ def interview_edit(
     *,
     interview: Interview,
     interviewers=(),
-    interviewer_name: str = "",
-    interviewer_email: str = "",
-    interviewer_phone: str = "",
+    new_interviewers: list[dict] = (),
     **fields,
 ) -> Interview:
-    """Save an edited interview; a typed interviewer is found or created as in interview_log."""
+    """Save an edited interview; typed interviewers are found or created as in interview_log."""
     interviewers = _interviewers_with_new(
         owner=interview.owner,
         company=interview.application.company,
         interviewers=interviewers,
-        name=interviewer_name,
-        email=interviewer_email,
-        phone=interviewer_phone,
+        new_interviewers=list(new_interviewers),
     )
     return interview_update(interview=interview, interviewers=interviewers, **fields)
 

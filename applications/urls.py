@@ -36,6 +36,11 @@ urlpatterns = [
     path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/edit/", views.interview_update, name="interview_update"),
     path("interviews/<int:pk>/cancel/", views.interview_cancel, name="interview_cancel"),
+    path(
+        "interviews/<int:pk>/cancel/undo/",
+        views.interview_cancel_undo,
+        name="interview_cancel_undo",
+    ),
     path("interviews/<int:pk>/delete/", views.interview_delete, name="interview_delete"),
     path("interviews/<int:pk>/questions/new/", views.prep_item_create, name="prep_item_create"),
     path("questions/<int:pk>/delete/", views.prep_item_delete, name="prep_item_delete"),

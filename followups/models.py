@@ -246,6 +246,39 @@ class Followup(models.Model):
             *self.release_claim(),
         ]
 
+    # What Done and Skip change, and Undo puts back (followups.services.followup_undo).
+    UNDO_FIELDS = (
+        "state",
+        "due_at",
+        "next_attempt_at",
+        "attempts",
+        "last_error",
+        "skip_reason",
+        "notified_at",
+        "sent_late",
+        "snoozed_until",
+        "completed_at",
+    )
+
+    def undo_snapshot(self) -> dict:
+        """The fields an undo restores, JSON-ready (for the session)."""
+        snapshot = {}
+        for name in self.UNDO_FIELDS:
+            value = getattr(self, name)
+            snapshot[name] = value.isoformat() if isinstance(value, datetime.datetime) else value
+        return snapshot
+
+    def revert(self, snapshot: dict) -> list[str]:
+        """Back to an undo_snapshot taken while the row was open, unclaimed."""
+        if snapshot["state"] not in OPEN_STATES:
+            raise ValueError(f"{snapshot['state']!r} is no open state to go back to")
+        for name in self.UNDO_FIELDS:
+            value = snapshot[name]
+            if isinstance(self._meta.get_field(name), models.DateTimeField) and value:
+                value = datetime.datetime.fromisoformat(value)
+            setattr(self, name, value)
+        return [*self.UNDO_FIELDS, *self.release_claim()]
+
     def close(self, state: str, *, now: datetime.datetime, reason: str = "") -> list[str]:
         """Done, skipped (by the user, or by Seuranta with a reason) or cancelled."""
         if state not in CLOSED_STATES:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
+from core import undo
 from followups import policy
 from followups.links import ACTION_LINK_MAX_AGE
 from followups.models import (
@@ -473,6 +474,45 @@ def followup_skip(*, followup: Followup) -> Followup:
     if row.state != State.SKIPPED:
         raise FollowupActionError(_("This follow-up is already closed."))
     return row
+
+
+class UndoRefused(FollowupActionError, undo.UndoRefused):
+    """An Undo that came too late, or after the follow-up changed again: nothing was changed."""
+
+
+def followup_undo_record(*, followup: Followup, before: dict) -> dict:
+    """What followup_undo needs, JSON-ready: the row's fields before the action, and the row
+    as the action left it (any later write is another change, which the undo must not undo).
+    """
+    return {
+        "before": before,
+        "after": followup.undo_snapshot(),
+        "updated_at": followup.updated_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def followup_undo(*, followup: Followup, record: dict) -> Followup:
+    """Put a follow-up marked done or skipped back exactly as it was (record: core.undo's).
+
+    Refused, with a message for the person, when the record is older than core.undo's window or
+    the row has changed since the action (a later Mark done, a sync, a restore).
+    """
+    row = _lock(followup)
+    if undo.expired(record, timezone.now()):
+        raise UndoRefused(_("It is too late to undo that; change the follow-up on its own page."))
+    if row.updated_at.isoformat() != record["updated_at"] or row.undo_snapshot() != record["after"]:
+        raise UndoRefused(_("The follow-up has changed since, so nothing was undone."))
+    try:
+        with transaction.atomic():
+            row.save(update_fields=[*row.revert(record["before"]), "updated_at"])
+    except IntegrityError:
+        # Another call of the application is waiting now: the database allows one at a time.
+        raise UndoRefused(
+            _("A call about a later interview is already scheduled for this application.")
+        ) from None
+    get_user_model().data_changed(row.owner_id)
+    return _refresh(followup, row)
 
 
 @transaction.atomic

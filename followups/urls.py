@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/skip/", views.followup_skip, name="followup_skip"),
     # Today's "Follow up" on an application gone quiet.
     path("check-in/<int:application_id>/", views.application_check_in, name="check_in"),
+    path("<int:pk>/undo/", views.followup_undo, name="followup_undo"),
     # Links from reminder emails: they work without a session, on the strength of the token.
     path("link/<int:pk>/<slug:action>/<str:token>/", views.signed_action, name="signed_action"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

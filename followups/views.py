@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
+from core import undo
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
 from followups import links, policy, queries, services
@@ -89,7 +91,13 @@ def _redirect_back(request: HttpRequest, followup: Followup) -> HttpResponse:
     return redirect(followup)
 
 
-def _act(request: HttpRequest, pk: int, action: Callable[[Followup, str], str]) -> HttpResponse:
+def _act(
+    request: HttpRequest,
+    pk: int,
+    action: Callable[[Followup, str], str],
+    *,
+    undoable: bool = False,
+) -> HttpResponse:
     followup = get_owned_or_404(
         request, Followup.objects.select_related("application", "interview"), pk
     )
@@ -100,12 +108,25 @@ def _act(request: HttpRequest, pk: int, action: Callable[[Followup, str], str]) 
             % {"state": followup.get_state_display()},
         )
     else:
+        before = followup.undo_snapshot()
         try:
-            messages.success(request, action(followup, request.POST.get("choice", "")))
+            text = action(followup, request.POST.get("choice", ""))
         except services.FollowupActionError as exc:
             # A rule of the follow-up engine said no (a call already waiting, say); its
             # message is written for the user.
             messages.error(request, str(exc))
+        else:
+            if undoable:
+                undo.offer(
+                    request,
+                    kind="followup",
+                    pk=followup.pk,
+                    record=services.followup_undo_record(followup=followup, before=before),
+                    url=reverse("followups:followup_undo", args=[followup.pk]),
+                    text=text,
+                )
+            else:
+                messages.success(request, text)
     return _redirect_back(request, followup)
 
 
@@ -140,7 +161,7 @@ def _describe(followup: Followup) -> str:
 
 @require_POST
 def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, _mark_done)
+    return _act(request, pk, _mark_done, undoable=True)
 
 
 @require_POST
@@ -150,7 +171,28 @@ def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def followup_skip(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, _skip)
+    return _act(request, pk, _skip, undoable=True)
+
+
+@require_POST
+def followup_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Undo of the message after Mark done or Skip: the follow-up back as it was."""
+    followup = get_owned_or_404(
+        request, Followup.objects.select_related("application", "interview"), pk
+    )
+    record = undo.take(request, kind="followup", pk=followup.pk)
+    if record is None:
+        messages.info(request, _("There is nothing to undo: it was undone already."))
+        return _redirect_back(request, followup)
+    try:
+        services.followup_undo(followup=followup, record=record)
+    except services.FollowupActionError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(
+            request, _("Undone: %(followup)s is open again.") % {"followup": _describe(followup)}
+        )
+    return _redirect_back(request, followup)
 
 
 # --- Signed links from reminder emails -----------------------------------------------------------

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from applications.models import DURATION_CHOICES, DURATION_MAX, DURATION_MIN
 from core.validators import is_id
@@ -53,6 +53,13 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class ContactsField(IdMultipleChoiceField):
+    """Contacts to pick, each with their company: two people of one name are told apart."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.company})" if obj.company else obj.name
 
 
 class DateInput(forms.DateInput):
@@ -121,6 +128,25 @@ class OwnedModelForm(forms.ModelForm):
 
     def get_layout(self) -> Layout | None:
         return None
+
+    @property
+    def uses_picker(self) -> bool:
+        """Whether the page loads the picker's script and style (PickerSelect)."""
+        return any(isinstance(field.widget, PickerSelect) for field in self.fields.values())
+
+
+class PickerSelect(forms.SelectMultiple):
+    """A <select multiple> that static/js/picker.js turns into a search-as-you-type picker
+    (Tom Select, vendored); without JavaScript it is the plain select, in the same order."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-picker": "", "size": 6, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Rendered in the page's language (a lazy string would be fixed at import).
+        context["widget"]["attrs"]["data-picker-empty"] = gettext("No match")
+        return context
 
 
 class SearchInput(forms.TextInput):

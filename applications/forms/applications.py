@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications import queries
 from applications.forms._common import (
+    ContactsField,
     DateInput,
-    IdMultipleChoiceField,
     OwnedModelForm,
+    PickerSelect,
 )
-from applications.models import Application, Contact, Status
+from applications.models import Application, Status
 from core.validators import validate_year
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -26,7 +28,7 @@ class ApplicationForm(OwnedModelForm):
 
     class Meta:
         model = Application
-        field_classes = {"contacts": IdMultipleChoiceField}
+        field_classes = {"contacts": ContactsField}
         fields = [
             "company",
             "position",
@@ -59,7 +61,7 @@ class ApplicationForm(OwnedModelForm):
         widgets = {
             "applied_on": DateInput,
             "decision_expected_on": DateInput,
-            "contacts": forms.CheckboxSelectMultiple,
+            "contacts": PickerSelect,
             "expected_salary_currency": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
             "offered_salary_currency": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
         }
@@ -77,7 +79,8 @@ class ApplicationForm(OwnedModelForm):
             field.error_messages["min_value"] = _("A salary cannot be below zero.")
             field.validators.append(_salary_not_negative)
         contacts = self.fields["contacts"]
-        contacts.queryset = Contact.objects.owned_by(owner)
+        company = self.data.get("company", "") if self.is_bound else self.instance.company
+        contacts.queryset = queries.contacts_company_first(owner, company or "")
         contacts.help_text = _("People at the employer you have been in touch with.")
         if not contacts.queryset.exists():
             del self.fields["contacts"]

@@ -4,9 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from applications import queries
 from applications.forms._common import (
     IdMultipleChoiceField,
     OwnedModelForm,
+    PickerSelect,
 )
 from applications.models import Application, Contact
 from core.validators import validate_phone
@@ -17,7 +19,7 @@ class ContactForm(OwnedModelForm):
         label=_("Applications"),
         queryset=Application.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PickerSelect,
         help_text=_("The applications this person is part of."),
     )
 
@@ -37,7 +39,8 @@ class ContactForm(OwnedModelForm):
         super().__init__(*args, owner=owner, **kwargs)
         self.fields["phone"].validators.append(validate_phone)
         applications = self.fields["applications"]
-        applications.queryset = Application.objects.owned_by(owner).order_by("company", "id")
+        company = self.data.get("company", "") if self.is_bound else self.instance.company
+        applications.queryset = queries.applications_company_first(owner, company or "")
         if not applications.queryset.exists():
             del self.fields["applications"]
         elif self.instance.pk and "applications" not in self.initial:

@@ -1,16 +1,20 @@
 """Forms of interviews: log and edit, the preparation checklist and the list filter."""
 
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import TEMPLATE_PACK, Column, Fieldset, Layout, LayoutObject, Row
 from django import forms
 from django.forms import modelformset_factory
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from applications import queries
 from applications.forms._common import (
+    ContactsField,
     DateTimeLocalInput,
     DurationInput,
-    IdMultipleChoiceField,
     OwnedModelForm,
+    PickerSelect,
+    form_helper,
     limit_help,
 )
 from applications.models import (
@@ -19,11 +23,10 @@ from applications.models import (
     DURATION_MIN,
     SHORT_MAX,
     Application,
-    Contact,
     Interview,
     PrepItem,
 )
-from core.validators import validate_phone, validate_year
+from core.validators import is_id, validate_phone, validate_year
 
 
 class CompanyInput(forms.TextInput):
@@ -43,6 +46,71 @@ class CompanyInput(forms.TextInput):
         options = format_html_join("", '<option value="{}" label="{}"></option>', self.suggestions)
         datalist = format_html('<datalist id="{}">{}</datalist>', self.datalist_id, options)
         return super().render(name, value, attrs, renderer) + datalist
+
+
+class NewInterviewerForm(forms.Form):
+    """One person to add as an interviewer: found among the contacts by email (or name), or
+    created (services.contact_find_or_create)."""
+
+    name = forms.CharField(label=_("Interviewer name"), max_length=SHORT_MAX, required=False)
+    email = forms.EmailField(label=_("Interviewer email"), max_length=254, required=False)
+    phone = forms.CharField(
+        label=_("Interviewer phone"),
+        max_length=50,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name", "").strip() and (cleaned.get("email") or cleaned.get("phone")):
+            self.add_error("name", _("Enter the interviewer's name as well."))
+        return cleaned
+
+
+class BaseNewInterviewerFormSet(forms.BaseFormSet):
+    def people(self) -> list[dict]:
+        """The rows filled in, as keyword arguments for the services (name, email, phone)."""
+        return [
+            {
+                "name": row.cleaned_data["name"].strip(),
+                "email": row.cleaned_data["email"],
+                "phone": row.cleaned_data["phone"].strip(),
+            }
+            for row in self.forms
+            if row.cleaned_data.get("name", "").strip()
+        ]
+
+
+NEW_INTERVIEWERS_PREFIX = "interviewer"
+NEW_INTERVIEWERS_MAX = 20
+# Three empty rows: without JavaScript a panel of three is written in one save; with it,
+# static/js/new-interviewers.js shows one and adds rows on "Add another interviewer".
+NewInterviewerFormSet = forms.formset_factory(
+    NewInterviewerForm,
+    formset=BaseNewInterviewerFormSet,
+    extra=3,
+    max_num=NEW_INTERVIEWERS_MAX,
+    absolute_max=NEW_INTERVIEWERS_MAX,
+    validate_max=True,
+)
+
+
+class NewInterviewerRows(LayoutObject):
+    """The rows of new interviewers inside the interview form's layout (one <form>, one Save)."""
+
+    template = "applications/_new_interviewers.html"
+
+    def __init__(self):
+        self.fields = []  # None of the interview form's own: crispy has nothing to look up here.
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        helper = form_helper(Layout(Row(Column("name"), Column("email"), Column("phone"))))
+        return render_to_string(
+            self.template,
+            {"formset": form.new_interviewers, "row_helper": helper, "max": NEW_INTERVIEWERS_MAX},
+        )
 
 
 class InterviewForm(OwnedModelForm):
@@ -69,19 +137,6 @@ class InterviewForm(OwnedModelForm):
             "max_value": _("Enter a duration from 5 to 480 minutes."),
         },
     )
-    interviewer_name = forms.CharField(
-        label=_("Interviewer name"), max_length=SHORT_MAX, required=False
-    )
-    interviewer_email = forms.EmailField(
-        label=_("Interviewer email"), max_length=254, required=False
-    )
-    interviewer_phone = forms.CharField(
-        label=_("Interviewer phone"),
-        max_length=50,
-        required=False,
-        validators=[validate_phone],
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
 
     class Meta:
         model = Interview
@@ -105,9 +160,9 @@ class InterviewForm(OwnedModelForm):
         }
         widgets = {
             "starts_at": DateTimeLocalInput,
-            "interviewers": forms.CheckboxSelectMultiple,
+            "interviewers": PickerSelect,
         }
-        field_classes = {"starts_at": forms.DateTimeField, "interviewers": IdMultipleChoiceField}
+        field_classes = {"starts_at": forms.DateTimeField, "interviewers": ContactsField}
         help_texts = {"starts_at": _("In your time zone.")}
 
     # The fields the Interview model stores; the rest go to the service as separate arguments.
@@ -146,11 +201,41 @@ class InterviewForm(OwnedModelForm):
             del self.fields["company"]
             del self.fields["position"]
         interviewers = self.fields["interviewers"]
-        interviewers.queryset = Contact.objects.owned_by(owner)
-        interviewers.help_text = _("To add someone new, type their name below.")
+        interviewers.queryset = queries.contacts_company_first(owner, self._company())
+        interviewers.help_text = _("Type to search. To add someone new, type their name below.")
         if not interviewers.queryset.exists():
-            # Nothing to pick from: the fields below are the way to name an interviewer.
+            # Nothing to pick from: the rows below are the way to name an interviewer.
             del self.fields["interviewers"]
+        self.new_interviewers = NewInterviewerFormSet(
+            self._rows_data(), prefix=NEW_INTERVIEWERS_PREFIX
+        )
+
+    def _company(self) -> str:
+        """The company of the application the interview is for, as far as it is known yet."""
+        if self.instance.pk:
+            return self.instance.application.company
+        if self.is_bound:
+            chosen = self.data.get("application") or ""
+            typed = self.data.get("company") or ""
+        else:
+            chosen, typed = self.initial.get("application") or "", ""
+        if chosen and is_id(chosen):
+            application = Application.objects.owned_by(self.owner).filter(pk=chosen).first()
+            if application is not None:
+                return application.company
+        return typed
+
+    def _rows_data(self):
+        """The posted rows of new interviewers; a POST without them (a script, a page from before
+        there were rows) names no one new, rather than failing on the missing management form."""
+        if not self.is_bound:
+            return None
+        if f"{NEW_INTERVIEWERS_PREFIX}-TOTAL_FORMS" in self.data:
+            return self.data
+        return {
+            f"{NEW_INTERVIEWERS_PREFIX}-TOTAL_FORMS": "0",
+            f"{NEW_INTERVIEWERS_PREFIX}-INITIAL_FORMS": "0",
+        }
 
     def get_layout(self) -> Layout:
         first = []
@@ -165,11 +250,7 @@ class InterviewForm(OwnedModelForm):
             Fieldset(
                 _("Interviewers"),
                 *(["interviewers"] if "interviewers" in self.fields else []),
-                Row(
-                    Column("interviewer_name"),
-                    Column("interviewer_email"),
-                    Column("interviewer_phone"),
-                ),
+                NewInterviewerRows(),
             ),
             "preparation_notes",
             Fieldset(_("After the interview"), "reflection", "outcome"),
@@ -186,9 +267,9 @@ class InterviewForm(OwnedModelForm):
             self._clean_new_application(cleaned)
         if self.instance.pk and not self.instance.cancelled:
             self._clean_same_start(cleaned.get("starts_at"))
-        name = cleaned.get("interviewer_name", "").strip()
-        if not name and (cleaned.get("interviewer_email") or cleaned.get("interviewer_phone")):
-            self.add_error("interviewer_name", _("Enter the interviewer's name as well."))
+        if not self.new_interviewers.is_valid():
+            # The errors themselves stand next to the fields of their row.
+            self.add_error(None, _("Check the new interviewers below."))
         return cleaned
 
     def _clean_same_start(self, starts_at) -> None:
@@ -229,9 +310,7 @@ class InterviewForm(OwnedModelForm):
         """Keyword arguments for services.interview_log / interview_edit."""
         data = {name: self.cleaned_data[name] for name in self.MODEL_FIELDS}
         data["interviewers"] = list(self.cleaned_data.get("interviewers") or [])
-        data["interviewer_name"] = self.cleaned_data.get("interviewer_name", "").strip()
-        data["interviewer_email"] = self.cleaned_data.get("interviewer_email", "")
-        data["interviewer_phone"] = self.cleaned_data.get("interviewer_phone", "").strip()
+        data["new_interviewers"] = self.new_interviewers.people()
         return data
 
 

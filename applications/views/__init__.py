@@ -27,6 +27,7 @@ from applications.views.feedback import feedback_create, feedback_delete, feedba
 from applications.views.interviews import (
     application_interview_create,
     interview_cancel,
+    interview_cancel_undo,
     interview_create,
     interview_delete,
     interview_detail,
@@ -66,6 +67,7 @@ __all__ = [
     "feedback_delete",
     "feedback_update",
     "interview_cancel",
+    "interview_cancel_undo",
     "interview_create",
     "interview_delete",
     "interview_detail",

@@ -27,6 +27,7 @@ from applications.views._common import (
     _form_page,
     _says_create_another,
 )
+from core import undo
 from core.lookups import get_owned_or_404
 from core.pagination import paginate
 
@@ -194,8 +195,37 @@ def interview_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
+    was_cancelled = interview.cancelled
     services.interview_cancel(interview=interview)
-    messages.success(request, _("The interview was marked as cancelled."))
+    text = _("The interview was marked as cancelled.")
+    if was_cancelled:
+        messages.success(request, text)
+    else:
+        undo.offer(
+            request,
+            kind="interview",
+            pk=interview.pk,
+            record=services.interview_undo_record(interview=interview),
+            url=reverse("applications:interview_cancel_undo", args=[interview.pk]),
+            text=text,
+        )
+    return redirect(interview)
+
+
+@require_POST
+def interview_cancel_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Undo of the message after Cancel: the interview, and its follow-ups, back."""
+    interview = get_owned_or_404(request, Interview.objects.select_related("application"), pk)
+    record = undo.take(request, kind="interview", pk=interview.pk)
+    if record is None:
+        messages.info(request, _("There is nothing to undo: it was undone already."))
+        return redirect(interview)
+    try:
+        services.interview_cancel_undo(interview=interview, record=record)
+    except undo.UndoRefused as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, _("Undone: the interview is back, with its follow-ups."))
     return redirect(interview)
 
 

@@ -168,7 +168,9 @@ class Client:
                 "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
                 "duration_minutes": "60",
                 "kind": "video",
-                "interviewer_name": "Maija Meikäläinen",
+                "interviewer-TOTAL_FORMS": "1",
+                "interviewer-INITIAL_FORMS": "0",
+                "interviewer-0-name": "Maija Meikäläinen",
             },
         )
 

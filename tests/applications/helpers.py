@@ -32,16 +32,37 @@ def application_data(**overrides) -> dict:
     return data
 
 
+def new_interviewer_rows(*people: dict, rows: int = 3) -> dict:
+    """The POST of the form's rows of new interviewers: `people` (name, email, phone) first."""
+    data = {
+        "interviewer-TOTAL_FORMS": str(max(rows, len(people))),
+        "interviewer-INITIAL_FORMS": "0",
+    }
+    for i in range(max(rows, len(people))):
+        person = people[i] if i < len(people) else {}
+        for field in ("name", "email", "phone"):
+            data[f"interviewer-{i}-{field}"] = person.get(field, "")
+    return data
+
+
 def interview_data(**overrides) -> dict:
-    """A valid POST for the interview form (an application or company+position still needed)."""
+    """A valid POST for the interview form (an application or company+position still needed).
+
+    interviewer_name, interviewer_email and interviewer_phone fill in the first row of new
+    interviewers; new_interviewers=[{...}, ...] fills in several.
+    """
+    first = {
+        field: overrides.pop(f"interviewer_{field}")
+        for field in ("name", "email", "phone")
+        if f"interviewer_{field}" in overrides
+    }
+    people = overrides.pop("new_interviewers", [first] if first else [])
     data = {
         "starts_at": "2026-03-10T10:00",
         "duration_minutes": "60",
         "kind": "video",
         "location": "https://meet.example/abc",
-        "interviewer_name": "",
-        "interviewer_email": "",
-        "interviewer_phone": "",
+        **new_interviewer_rows(*people),
         "preparation_notes": "",
         "reflection": "",
         "outcome": "",

@@ -176,16 +176,16 @@ def test_an_invalid_interviewer_email_is_refused_and_kept(alice_client, alice):
     response = log_for(
         alice_client, application, interviewer_name="Maija", interviewer_email="maija@"
     )
-    assert_error_next_to(response, "interviewer_email", "valid email")
-    assert_kept(response, "interviewer_email", "maija@")
-    assert_kept(response, "interviewer_name", "Maija")
+    assert_error_next_to(response, "interviewer-0-email", "valid email")
+    assert_kept(response, "interviewer-0-email", "maija@")
+    assert_kept(response, "interviewer-0-name", "Maija")
     assert not Contact.objects.exists()
 
 
 def test_an_interviewer_email_without_a_name_asks_for_the_name(alice_client, alice):
     application = ApplicationFactory(owner=alice)
     response = log_for(alice_client, application, interviewer_email="maija@acme.example")
-    assert_error_next_to(response, "interviewer_name", "name")
+    assert_error_next_to(response, "interviewer-0-name", "name")
 
 
 def test_a_phone_number_with_letters_is_refused(alice_client, alice):
@@ -193,8 +193,8 @@ def test_a_phone_number_with_letters_is_refused(alice_client, alice):
     response = log_for(
         alice_client, application, interviewer_name="Maija", interviewer_phone="<b>call me</b>"
     )
-    assert_error_next_to(response, "interviewer_phone", "digits")
-    assert_kept(response, "interviewer_phone", "<b>call me</b>")
+    assert_error_next_to(response, "interviewer-0-phone", "digits")
+    assert_kept(response, "interviewer-0-phone", "<b>call me</b>")
 
 
 def test_over_long_place_is_refused_with_its_limit(alice_client, alice):
@@ -285,8 +285,8 @@ def test_quick_log_with_an_error_creates_nothing_and_keeps_what_was_typed(alice_
     for field, typed in [
         ("company", "Quick Oy"),
         ("position", "Data Engineer"),
-        ("interviewer_name", "Pekka"),
-        ("interviewer_email", "pekka@quick.example"),
+        ("interviewer-0-name", "Pekka"),
+        ("interviewer-0-email", "pekka@quick.example"),
         ("starts_at", "2026-03-10T10:00"),
         ("preparation_notes", "Read their blog"),
     ]:

@@ -18,6 +18,7 @@ CASES = [
     ("followup_done", "post"),
     ("followup_snooze", "post"),
     ("followup_skip", "post"),
+    ("followup_undo", "post"),
     ("signed_action:done", "get"),
     ("signed_action:done", "post"),
     ("signed_action:snooze", "get"),
