@@ -22,6 +22,10 @@ DASHBOARD_ROW_FIELDS = (
     "next_attempt_at",  # "Held until 08:00, your quiet hours" (followups_tags.quiet_hold)
     "application__company",
     "application__position",
+    # A job-search obligation's sentence (Followup.obligation_text) and its report link.
+    "owner_id",
+    "period_first",
+    "period_last",
 )
 
 
