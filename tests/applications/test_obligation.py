@@ -54,7 +54,6 @@ def test_only_applications_sent_in_the_period_count_not_saved_nor_left_out():
     assert counts(rows, period) == 2
 
 
-
 @pytest.mark.django_db
 def test_the_month_turns_at_the_persons_midnight_not_utcs(alice):
     alice.applications_required = 4
