@@ -151,6 +151,7 @@ class PreferencesForm(TimeZoneFields):
             "call_time": TimeInput(format="%H:%M"),
             "quiet_hours_start": TimeInput(format="%H:%M"),
             "quiet_hours_end": TimeInput(format="%H:%M"),
+            "review_period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

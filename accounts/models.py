@@ -98,6 +98,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
 
+    # The job-search obligation (applications.obligation): how many applications the person's
+    # plan with the employment services asks for in each review period. 0 turns it off.
+    applications_required = models.PositiveSmallIntegerField(
+        _("applications required"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+        help_text=_("How many applications your plan asks for in each review period; 0 is off."),
+    )
+    review_period_months = models.PositiveSmallIntegerField(
+        _("review period (months)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    review_period_start = models.DateField(
+        _("review period starts on"),
+        null=True,
+        blank=True,
+        help_text=_("As your plan says. Leave empty to count calendar months."),
+    )
+    obligation_reminder_days = models.PositiveSmallIntegerField(
+        _("remind me this many business days before the period ends"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+
     # A new value whenever the person's applications or interviews change (data_changed, called
     # by the services in the same transaction): cached fragments of their pages are keyed by
     # it, so an edit shows at once and no other person's fragment is ever read.

@@ -138,6 +138,12 @@ class Application(models.Model):
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("contacts"), related_name="applications", blank=True
     )
+    # Left out of the job-search obligation's count (applications.obligation) and its report,
+    # with the person's reason: an application the employment services would not accept.
+    not_counted = models.BooleanField(_("does not count"), default=False)
+    not_counted_reason = models.CharField(
+        _("why it does not count"), max_length=SHORT_MAX, blank=True
+    )
     # The hidden key of the form that created the row (OwnedModelForm adds it to create forms):
     # the same form posted again (a double click, a reload, the back button) finds this row
     # instead of creating a second one (applications.views._common._create_once).

@@ -28,6 +28,7 @@ from followups.services import (
     followups_feedback_received,
     followups_sync_application,
     followups_sync_applications,
+    followups_sync_obligation,
 )
 
 # The hour of the day at which a step the person dates themselves (the date applied) stands on
@@ -42,6 +43,12 @@ def _changed(*, application: Application) -> None:
     """
     get_user_model().data_changed(application.owner_id)
     followups_sync_application(application=application)
+
+
+def _count_changed(*, application: Application) -> None:
+    """The application's date applied, status or "does not count" may have changed: the job-
+    search obligation's reminder follows the count (after _changed, which locked the owner)."""
+    followups_sync_obligation(owner_id=application.owner_id)
 
 
 class SameCompany(Exception):
@@ -185,6 +192,7 @@ def application_create(
         owner=owner, application=application, status=application.status, changed_at=at
     )
     _changed(application=application)
+    _count_changed(application=application)
     return application
 
 
@@ -208,6 +216,7 @@ def application_update(*, application: Application, contacts=None, **fields) -> 
     if application.applied_on != applied_on:
         _place_applied_step(application)
     _changed(application=application)
+    _count_changed(application=application)
     return application
 
 
@@ -255,6 +264,7 @@ def application_set_status(
     if status != previous:
         _answer_latest_interview(application, previous, status)
         _changed(application=application)
+        _count_changed(application=application)
     return application
 
 
@@ -578,6 +588,7 @@ def application_delete(*, application: Application) -> None:
     """Delete an application with its interviews, timeline, feedback and follow-ups."""
     application.delete()
     get_user_model().data_changed(application.owner_id)
+    followups_sync_obligation(owner_id=application.owner_id)
 
 
 @transaction.atomic

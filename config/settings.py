@@ -367,6 +367,13 @@ CELERY_BEAT_SCHEDULE = {
         # A pass that waits in the queue longer than an interval is superseded by the next one.
         "options": {"expires": float(FOLLOWUP_DISPATCH_INTERVAL)},
     },
+    # A review period that begins with nothing logged still gets its job-search obligation
+    # reminder (every data change keeps it in step otherwise).
+    "sync-obligations": {
+        "task": "followups.tasks.sync_obligations",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
 }
 
 # Production hardening; inert in a local run so that `make run` works over plain http.

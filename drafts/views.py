@@ -360,7 +360,10 @@ def draft_for_followup(request: HttpRequest, followup_id: int) -> HttpResponse:
     finds the same draft. Mail scanners have no session, so they only reach the log-in page.
     """
     followup = get_owned_or_404(
-        request, Followup.objects.select_related("application", "interview"), followup_id
+        request,
+        # A job-search obligation has no application to write to.
+        Followup.objects.exclude(kind="obligation").select_related("application", "interview"),
+        followup_id,
     )
     return _generate(
         request,

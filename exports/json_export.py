@@ -50,6 +50,8 @@ APPLICATION_FIELDS = [
     "status_changed_at",
     "applied_on",
     "decision_expected_on",
+    "not_counted",
+    "not_counted_reason",
     "expected_salary",
     "expected_salary_currency",
     "expected_salary_period",

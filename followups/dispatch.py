@@ -70,6 +70,8 @@ class DispatchResult:
     # Due inside the user's quiet hours (a retry or a catch-up pass at night): handed back to
     # wait for their end, without using up an attempt.
     deferred: int = 0
+    # Job-search obligation reminders whose target was met before they went.
+    cancelled: int = 0
     # The result could not be recorded: the claim was lost (lease expired and taken over, or the
     # user closed or moved the follow-up meanwhile).
     lost: int = 0
@@ -303,8 +305,29 @@ def _is_server_reply(exc: BaseException) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
 
 
+def _obligation_settled(followup: Followup, now: datetime.datetime) -> tuple | None:
+    """(state, reason, outcome) for an obligation reminder with nothing left to say, else None.
+
+    The sync cancels it when the count reaches the target, but the count may have been reached
+    by a path that did not sync (a direct database fix, an interrupted import): looked at once
+    more here, it costs one COUNT per reminder. A period already over is past helping.
+    """
+    if now.astimezone(followup.owner.tzinfo).date() > followup.period_last:
+        return State.SKIPPED, STALE_REASONS[followup.kind], "skipped_stale"
+    if followup.obligation_missing == 0:
+        return State.CANCELLED, "", "cancelled"
+    return None
+
+
 def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: _Mail) -> str:
     """Deal with one claimed row; the outcome's name in DispatchResult."""
+    if followup.is_obligation:
+        settled = _obligation_settled(followup, now)
+        if settled:
+            state, reason, outcome = settled
+            closed = followup.close(state, now=now, reason=reason)
+            ok = _finish(followup.pk, token, **{name: getattr(followup, name) for name in closed})
+            return outcome if ok else "lost"
     if policy.is_stale(followup.kind, followup.due_at, now):
         closed = followup.close(State.SKIPPED, now=now, reason=STALE_REASONS[followup.kind])
         ok = _finish(followup.pk, token, **{name: getattr(followup, name) for name in closed})

@@ -9,6 +9,7 @@ person's display name stays one name in the To header, whatever it holds.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.mail import mailbox
@@ -36,8 +37,15 @@ def reminder_context(followup: Followup, *, late: bool) -> dict:
         "user_name": user.display_name,
         "time_zone_name": str(user.tzinfo),
         "late": late,
-        "application_url": f"{settings.SITE_URL}{application.get_absolute_url()}",
-        "draft_url": links.draft_url(followup),
+        # A job-search obligation has no application: its link is the period's report.
+        "application_url": f"{settings.SITE_URL}{application.get_absolute_url()}"
+        if application is not None
+        else "",
+        "report_url": f"{settings.SITE_URL}{reverse('insights:report')}"
+        f"?period={followup.period_first.isoformat()}"
+        if followup.period_first
+        else "",
+        "draft_url": links.draft_url(followup) if application is not None else "",
         "done_url": links.action_url(followup, "done"),
         "snooze_url": links.action_url(followup, "snooze"),
         "unsubscribe_url": links.unsubscribe_url(user),

@@ -5,7 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from applications.models import OwnedQuerySet
 from followups import policy
@@ -16,6 +19,8 @@ class Kind(models.TextChoices):
     CALL = "call", _("Follow-up call")
     FEEDBACK = "feedback", _("Feedback request")
     CHECK_IN = "check_in", _("Application check-in")
+    # Belongs to the person, not to an application: the review period's count is short.
+    OBLIGATION = "obligation", _("Job-search obligation")
 
 
 class State(models.TextChoices):
@@ -49,6 +54,10 @@ class SkipReason(models.TextChoices):
         "stale_feedback",
         _("Skipped: the outcome is too old to ask for feedback about it now."),
     )
+    STALE_OBLIGATION = (
+        "stale_obligation",
+        _("Skipped: the review period had ended before the reminder could go."),
+    )
 
 
 # The reason code of a follow-up skipped because it came too late, by kind.
@@ -56,6 +65,7 @@ STALE_REASONS = {
     Kind.THANK_YOU: SkipReason.STALE_THANK_YOU,
     Kind.CALL: SkipReason.STALE_CALL,
     Kind.FEEDBACK: SkipReason.STALE_FEEDBACK,
+    Kind.OBLIGATION: SkipReason.STALE_OBLIGATION,
 }
 
 
@@ -69,8 +79,14 @@ class Followup(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followups"
     )
+    # Empty only for a job-search obligation, which is about the person's review period
+    # (period_first, period_last) rather than one application (followup_application_or_period).
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.CASCADE, related_name="followups"
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="followups",
+        null=True,
+        blank=True,
     )
     interview = models.ForeignKey(
         "applications.Interview",
@@ -80,6 +96,8 @@ class Followup(models.Model):
         related_name="followups",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    period_first = models.DateField(_("review period from"), null=True, blank=True)
+    period_last = models.DateField(_("review period to"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.SCHEDULED
     )
@@ -136,6 +154,23 @@ class Followup(models.Model):
             ),
         ]
         constraints = [
+            # An application's follow-up has an application; a job-search obligation has a
+            # review period instead, and no application.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="obligation", application__isnull=True, period_first__isnull=False)
+                    | (~Q(kind="obligation") & Q(application__isnull=False))
+                ),
+                name="followup_application_or_period",
+            ),
+            # One obligation reminder per review period, whatever its state: the sync re-opens
+            # a cancelled one (followups.services.followups_sync_obligation looks it up by
+            # owner and period_first).
+            models.UniqueConstraint(
+                fields=["owner", "period_first"],
+                condition=Q(kind="obligation"),
+                name="followup_one_obligation_per_period",
+            ),
             # One thank-you and one call per interview (a round), whatever the user does twice.
             models.UniqueConstraint(
                 fields=["interview", "kind"],
@@ -164,10 +199,48 @@ class Followup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} – {self.application} @ {self.due_at:%Y-%m-%d %H:%M}"
+        about = self.application if self.application_id else self.period_first
+        return f"{self.get_kind_display()} – {about} @ {self.due_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("followups:followup_detail", args=[self.pk])
+
+    @property
+    def is_obligation(self) -> bool:
+        return self.kind == Kind.OBLIGATION
+
+    @cached_property
+    def obligation_missing(self) -> int:
+        """How many applications the review period still lacks (0 when met, or not this kind)."""
+        if not self.is_obligation:
+            return 0
+        from applications import obligation
+
+        rule = obligation.Rule.from_user(self.owner)
+        period = obligation.Period(self.period_first, self.period_last)
+        return max(rule.required - obligation.count_in(self.owner_id, period), 0)
+
+    @property
+    def obligation_text(self) -> str:
+        """ "1 application still needed by 31 Dec", in the active language."""
+        if not self.is_obligation:
+            return ""
+        missing = self.obligation_missing
+        return ngettext(
+            "%(count)d application still needed by %(day)s",
+            "%(count)d applications still needed by %(day)s",
+            missing,
+        ) % {"count": missing, "day": short_day(self.period_last)}
+
+    @property
+    def about(self) -> str:
+        """What a list row names it by: the company, or the obligation's sentence."""
+        return self.obligation_text if self.is_obligation else self.application.company
+
+    @property
+    def about_detail(self) -> str:
+        """The line under it: the position (nothing for an obligation)."""
+        return "" if self.is_obligation else self.application.position
 
     @property
     def is_open(self) -> bool:
@@ -322,3 +395,8 @@ def stale_reason(kind: str, due_at: datetime.datetime, now: datetime.datetime) -
     ):
         return STALE_REASONS[kind]
     return ""
+
+
+def short_day(day: datetime.date) -> str:
+    """A day and month, as "31 Dec" or "31.12." say it."""
+    return date_format(day, pgettext("day and month, a date format", "j M"))

@@ -31,7 +31,7 @@ STALE_CALL_AFTER = timedelta(days=14)
 # Asking for feedback weeks after the outcome (an old rejection imported or logged late) only
 # puzzles the employer: such a request is skipped, whether it is scheduled or dispatched late.
 STALE_FEEDBACK_AFTER = timedelta(days=14)
-KINDS = frozenset({"thank_you", "call", "feedback", "check_in"})
+KINDS = frozenset({"thank_you", "call", "feedback", "check_in", "obligation"})
 
 _SATURDAY_AND_SUNDAY = frozenset({5, 6})
 
@@ -48,6 +48,11 @@ class Preferences:
     thank_you_enabled: bool = True
     call_enabled: bool = True
     feedback_enabled: bool = True
+    # The job-search obligation (applications.obligation.Rule holds the period arithmetic).
+    applications_required: int = 0
+    review_period_months: int = 1
+    review_period_start: date | None = None
+    obligation_reminder_days: int = 5
 
     @classmethod
     def from_user(cls, user: Any) -> Preferences:
@@ -82,6 +87,10 @@ USER_FIELDS: dict[str, tuple[str, Any]] = {
     "feedback_enabled": ("feedback_enabled", _same),
     "quiet_hours_start": ("quiet_start", _same),
     "quiet_hours_end": ("quiet_end", _same),
+    "applications_required": ("applications_required", _same),
+    "review_period_months": ("review_period_months", _same),
+    "review_period_start": ("review_period_start", _same),
+    "obligation_reminder_days": ("obligation_reminder_days", _same),
 }
 TIMING_FIELDS = frozenset(USER_FIELDS)
 
@@ -269,6 +278,40 @@ def gone_quiet_before(today: date, quiet_after_days: int) -> date:
     `quiet_after_days` full days: with 14, one sent on the 1st has gone quiet on the 15th.
     """
     return today - timedelta(days=max(quiet_after_days, 1))
+
+
+def subtract_business_days(day: date, n: int, country: str) -> date:
+    """The n-th business day counting back from `day`, `day` itself the first if it is one.
+
+    With n = 5 and a period ending on Wednesday 31 December in Finland: 31, 30, 29, then 23 and
+    22 December (24 to 26 are public holidays, 27 and 28 a weekend), so Monday the 22nd.
+    """
+    remaining = max(n, 1)
+    while True:
+        if is_business_day(day, country):
+            remaining -= 1
+            if not remaining:
+                return day
+        day -= timedelta(days=1)
+
+
+def obligation_due(period_last: date, prefs: Preferences, now: datetime) -> datetime | None:
+    """When the reminder about a short review period is due; None once the period is over.
+
+    `obligation_reminder_days` business days before the period's last day (that day counted,
+    so "5 business days left" includes the last one), at `call_time`, out of quiet hours, on a
+    business day. A period already past that day (a target set late in the month) is due now,
+    out of quiet hours: there is still time to act, and less of it every day.
+    """
+    tz = _zone(prefs.time_zone)
+    today = _utc(now).astimezone(tz).date()
+    if today > period_last:
+        return None
+    day = subtract_business_days(period_last, prefs.obligation_reminder_days, prefs.country)
+    due = _business_moment(day, prefs)
+    if due >= _utc(now):
+        return due
+    return out_of_quiet_hours(now, prefs)
 
 
 # --- Snooze --------------------------------------------------------------------------------------

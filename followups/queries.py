@@ -25,6 +25,10 @@ DASHBOARD_ROW_FIELDS = (
     "application__company",
     "application__position",
     "interview",  # its id: a call card names the interviewers (_attach_interviewers)
+    # A job-search obligation's sentence (Followup.obligation_text) and its report link.
+    "owner_id",
+    "period_first",
+    "period_last",
 )
 # Today's "Gone quiet" shows this many applications, the longest silent first.
 GONE_QUIET_LIMIT = 10

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from followups.dispatch import DispatchResult, dispatch_due, has_due
+from followups.services import followups_sync_obligations
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +101,13 @@ def dispatch_due_followups() -> dict[str, int]:
         # the same work. It expires as beat's own tasks do, and the chain ends with the backlog.
         dispatch_due_followups.apply_async(expires=float(settings.FOLLOWUP_DISPATCH_INTERVAL))
     return result.as_dict()
+
+
+@shared_task(name="followups.tasks.sync_obligations")
+def sync_obligations() -> int:
+    """Give each person with a target the reminder of the review period that has begun.
+
+    Every change to an application keeps the reminder in step already; this only covers time
+    passing (a new month with nothing logged yet). Hourly: a period's reminder is days away.
+    """
+    return followups_sync_obligations()

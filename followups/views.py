@@ -155,7 +155,7 @@ def _describe(followup: Followup) -> str:
     # Messages are auto-escaped when shown, so user data may go into them as plain text.
     return _("%(kind)s for %(company)s") % {
         "kind": followup.get_kind_display(),
-        "company": followup.application.company,
+        "company": followup.about,
     }
 
 

@@ -1,11 +1,16 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import formats
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from insights import charts, queries
+from applications import obligation
+from exports import csv_export
+from insights import charts, queries, report
 
 
 def _percent(rate: float | None) -> str:
@@ -69,4 +74,73 @@ def insights(request: HttpRequest) -> HttpResponse:
             for r in week_rows
         ),
     }
+    context["obligation_periods"] = obligation.past_progress(request.user, timezone.localdate())
     return render(request, "insights/insights.html", context)
+
+
+# --- The job-search report -----------------------------------------------------------------------
+
+
+def _report_context(request: HttpRequest) -> dict:
+    today = timezone.localdate()
+    period = report.period_from(request.GET.get("period"), request.user, today)
+    return {
+        "period": period,
+        "periods": report.picker_periods(request.user, today),
+        "headers": report.headers(),
+        "rows": report.rows(request.user, period),
+        "person": request.user.display_name or request.user.email,
+        "dialects": csv_export.DIALECTS.values(),
+        "dialect": csv_export.dialect_for(request.GET.get("dialect"), request.LANGUAGE_CODE),
+        "pdf_available": pdf_available(),
+    }
+
+
+def _filename(period, extension: str) -> str:
+    return f"job-search-report-{period.first.isoformat()}.{extension}"
+
+
+@require_GET
+def job_search_report(request: HttpRequest) -> HttpResponse:
+    """The person's applications of one review period, to print or download and hand in."""
+    return render(request, "insights/report.html", _report_context(request))
+
+
+@require_GET
+def job_search_report_csv(request: HttpRequest) -> HttpResponse:
+    context = _report_context(request)
+    lines = csv_export.csv_lines(
+        context["headers"], report.csv_rows(context["rows"]), context["dialect"]
+    )
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(context["period"], "csv")}"'
+    )
+    return response
+
+
+def pdf_available() -> bool:
+    """Whether WeasyPrint and the Pango library it draws text with are installed."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+@require_GET
+def job_search_report_pdf(request: HttpRequest) -> HttpResponse:
+    context = _report_context(request)
+    if not context["pdf_available"]:
+        # The page itself prints as one clean page per period (its print style sheet).
+        messages.info(request, _("A PDF cannot be made on this server: print the page instead."))
+        return redirect(f"{reverse('insights:report')}?period={context['period'].first}")
+    import weasyprint
+
+    html = render_to_string("insights/report_pdf.html", context, request=request)
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(context["period"], "pdf")}"'
+    )
+    return response

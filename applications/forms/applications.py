@@ -46,6 +46,8 @@ class ApplicationForm(OwnedModelForm):
             "offered_salary_period",
             "contacts",
             "notes",
+            "not_counted",
+            "not_counted_reason",
         ]
         labels = {
             "company": _("Company"),
@@ -57,6 +59,8 @@ class ApplicationForm(OwnedModelForm):
             "expected_salary_period": _("Expected salary is"),
             "offered_salary_currency": _("Currency of the offered salary"),
             "offered_salary_period": _("Offered salary is"),
+            "not_counted": _("Does not count"),
+            "not_counted_reason": _("Why it does not count"),
         }
         widgets = {
             "applied_on": DateInput,
@@ -68,6 +72,10 @@ class ApplicationForm(OwnedModelForm):
         help_texts = {
             "expected_salary_currency": _("A three-letter code, such as EUR."),
             "offered_salary_currency": _("A three-letter code, such as EUR."),
+            "not_counted": _(
+                "Leave it out of the count of applications your plan asks for, and of the "
+                "job-search report."
+            ),
         }
 
     def __init__(self, *args, owner, **kwargs):
@@ -104,6 +112,7 @@ class ApplicationForm(OwnedModelForm):
             ),
             *(["contacts"] if "contacts" in self.fields else []),
             "notes",
+            Row(Column("not_counted"), Column("not_counted_reason")),
         )
 
     def clean_expected_salary_currency(self) -> str:
@@ -133,6 +142,12 @@ class ApplicationForm(OwnedModelForm):
             self.add_error(
                 "decision_expected_on",
                 _("The decision date cannot be before the date you applied."),
+            )
+        if not cleaned.get("not_counted"):
+            cleaned["not_counted_reason"] = ""
+        elif not (cleaned.get("not_counted_reason") or "").strip():
+            self.add_error(
+                "not_counted_reason", _("Say why it does not count: the report keeps the reason.")
             )
         return cleaned
 

@@ -24,6 +24,10 @@ def preferences_data(**overrides):
         "quiet_hours_start": "22:00",
         "quiet_hours_end": "07:00",
         "quiet_after_days": "21",
+        "applications_required": "0",
+        "review_period_months": "1",
+        "review_period_start": "",
+        "obligation_reminder_days": "5",
     }
     data.update(overrides)
     return data
