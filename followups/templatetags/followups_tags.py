@@ -73,7 +73,7 @@ def followups_changed(context):
 
     For the cache key of a fragment that draws follow-ups, like the board's cards.
     """
-    return queries.last_change(context["request"].user)
+    return _last_change(context["request"])
 
 
 @register.simple_tag
