@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 NOTES_MAX = 10_000
 SHORT_MAX = 200
+# A posting's description, kept as plain text: long enough for any real posting.
+DESCRIPTION_MAX = 50_000
 
 
 class OwnedQuerySet(models.QuerySet):
@@ -37,6 +39,19 @@ FINAL_OUTCOME_STATUSES = {Status.OFFER, Status.ACCEPTED, Status.REJECTED}
 class SalaryPeriod(models.TextChoices):
     MONTH = "month", _("per month")
     YEAR = "year", _("per year")
+
+
+class EmploymentType(models.TextChoices):
+    """schema.org JobPosting's employmentType values, the ones job boards publish."""
+
+    FULL_TIME = "full_time", _("full-time")
+    PART_TIME = "part_time", _("part-time")
+    CONTRACTOR = "contractor", _("contractor")
+    TEMPORARY = "temporary", _("temporary")
+    INTERN = "intern", _("internship")
+    VOLUNTEER = "volunteer", _("volunteer")
+    PER_DIEM = "per_diem", _("per diem")
+    OTHER = "other", _("other")
 
 
 class Contact(models.Model):
@@ -133,6 +148,37 @@ class Application(models.Model):
         max_length=5,
         choices=SalaryPeriod.choices,
         default=SalaryPeriod.MONTH,
+    )
+    # What the posting said (issue 13): kept because postings vanish once the job is filled.
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
+    employment_type = models.CharField(
+        _("employment type"), max_length=12, choices=EmploymentType.choices, blank=True
+    )
+    apply_by = models.DateField(
+        _("application deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The last day to apply, from the posting."),
+    )
+    salary_min = models.DecimalField(
+        _("advertised salary from"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    salary_max = models.DecimalField(
+        _("advertised salary to"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    salary_currency = models.CharField(_("advertised salary currency"), max_length=3, blank=True)
+    salary_period = models.CharField(
+        _("advertised salary period"), max_length=5, choices=SalaryPeriod.choices, blank=True
     )
     notes = models.TextField(_("notes"), max_length=NOTES_MAX, blank=True)
     contacts = models.ManyToManyField(
