@@ -64,9 +64,7 @@ def pages(alice_client, alice):
             "board": reverse("applications:board"),
             "application list": reverse("applications:application_list"),
             "application detail": application.get_absolute_url(),
-            "attach document form": reverse(
-                "applications:document_create", args=[application.pk]
-            ),
+            "attach document form": reverse("applications:document_create", args=[application.pk]),
             "interview form": reverse("applications:interview_create"),
             "interview edit form": reverse("applications:interview_update", args=[interview.pk]),
             "interview detail": interview.get_absolute_url(),
