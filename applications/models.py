@@ -476,7 +476,8 @@ class Document(models.Model):
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        # The application page lists its documents by this order (the application's index).
+        # Oldest sent first on the application page, which finds them by the index of the
+        # application foreign key (a handful per application: no index of their own).
         ordering = ["sent_on", "id"]
         constraints = [
             # Also serves the look-up of a form posted twice (owner, submission_key).

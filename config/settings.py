@@ -238,7 +238,8 @@ def _document_storage() -> dict:
     S3-compatible bucket (AWS, MinIO, Garage, Hetzner, UpCloud…). The AWS_* variables that
     django-storages and boto3 know say the same one by one, and win over the URL's parts:
     AWS_STORAGE_BUCKET_NAME (S3 when set), AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
-    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_LOCATION (a prefix in the bucket). Neither:
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_LOCATION (a prefix in the bucket),
+    AWS_S3_ADDRESSING_STYLE ("path" for MinIO and other services at one address). Neither:
     var/media/. The files are private either way: the owner's download view reads them and
     streams them; nothing serves MEDIA_ROOT and no bucket object gets a public ACL.
     """
@@ -271,6 +272,8 @@ def _document_storage() -> dict:
             "location": pick("AWS_LOCATION", parts.path.strip("/")) or "",
             "endpoint_url": pick("AWS_S3_ENDPOINT_URL", query.get("endpoint_url")),
             "region_name": pick("AWS_S3_REGION_NAME", query.get("region_name")),
+            # "path" for services without a DNS name per bucket (MinIO, a bare address).
+            "addressing_style": pick("AWS_S3_ADDRESSING_STYLE", query.get("addressing_style")),
             # Without keys boto3 looks further (an instance role, ~/.aws): None, not "".
             "access_key": pick("AWS_ACCESS_KEY_ID", unquote(parts.username or "")),
             "secret_key": pick("AWS_SECRET_ACCESS_KEY", unquote(parts.password or "")),

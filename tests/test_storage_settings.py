@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 storage = storages["default"]
 names = ["bucket_name", "location", "endpoint_url", "region_name", "access_key", "secret_key",
-         "default_acl", "querystring_auth", "file_overwrite", "file_permissions_mode"]
+         "default_acl", "querystring_auth", "file_overwrite", "file_permissions_mode",
+         "addressing_style"]
 print(json.dumps({
     "backend": type(storage).__module__ + "." + type(storage).__name__,
     "media_root": str(settings.MEDIA_ROOT),
@@ -89,7 +90,7 @@ def test_the_aws_variables_choose_a_private_s3_bucket(tmp_path):
 def test_a_storage_url_says_the_same_in_one_variable_and_aws_variables_win(tmp_path):
     url = (
         "s3://AKIAURL:se%2Fcret@seuranta-docs/prod/files"
-        "?endpoint_url=https://minio.example.com:9000&region_name=us-east-1"
+        "?endpoint_url=https://minio.example.com:9000&region_name=us-east-1&addressing_style=path"
     )
     storage = storage_for(tmp_path, STORAGE_URL=url)
 
@@ -98,6 +99,7 @@ def test_a_storage_url_says_the_same_in_one_variable_and_aws_variables_win(tmp_p
     assert storage["location"] == "prod/files"
     assert storage["endpoint_url"] == "https://minio.example.com:9000"
     assert storage["region_name"] == "us-east-1"
+    assert storage["addressing_style"] == "path"
     assert (storage["access_key"], storage["secret_key"]) == ("AKIAURL", "se/cret")
 
     storage = storage_for(tmp_path, STORAGE_URL=url, AWS_S3_REGION_NAME="eu-west-1")
