@@ -417,3 +417,19 @@ def test_the_import_form_takes_a_zip_up_to_its_limit_and_says_both_limits(
 
     assert response.status_code == 400
     assert "larger than 2 MB" in response.content.decode()
+
+
+def test_the_zip_export_runs_as_many_queries_for_20_documents_as_for_2(alice_client, alice, frozen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    application = Application.objects.create(owner=alice, company="Kone", position="Dev")
+    counts = []
+    for total in (2, 20):
+        while Document.objects.filter(owner=alice).count() < total:
+            attach(application, files.PDF, "cv.pdf")
+        with CaptureQueriesContext(connection) as queries:
+            body = zip_export(alice_client)
+        assert len(zipfile.ZipFile(io.BytesIO(body)).namelist()) == total + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
