@@ -11,6 +11,7 @@ from applications.models import (
     Application,
     BankQuestion,
     Contact,
+    Document,
     FeedbackEntry,
     Interview,
     PrepItem,
@@ -169,3 +170,39 @@ class FeedbackEntryAdmin(DataChangedMixin, admin.ModelAdmin):
     search_fields = ["application__company", "text", "from_whom", "owner__email"]
     list_select_related = ["application", "owner"]
     raw_id_fields = ["owner", "application"]
+
+
+@admin.register(Document)
+class DocumentAdmin(DataChangedMixin, admin.ModelAdmin):
+    """Documents to look up and delete, never to add or replace: a file enters only through
+    the owner's form or an import, where its type is checked by content (documents.detect).
+    Deleting one here removes its file too, after the commit (documents.py)."""
+
+    list_display = ["original_name", "kind", "application", "owner", "size", "sent_on"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["original_name", "label", "application__company", "owner__email"]
+    list_select_related = ["application", "owner"]
+    raw_id_fields = ["owner", "application"]
+    fields = [
+        "owner",
+        "application",
+        "kind",
+        "label",
+        "original_name",
+        "content_type",
+        "size",
+        "sent_on",
+        "created_at",
+    ]
+    readonly_fields = [
+        "owner",
+        "application",
+        "original_name",
+        "content_type",
+        "size",
+        "created_at",
+    ]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications import documents
+
 NOTES_MAX = 10_000
 SHORT_MAX = 200
 # A posting's description, kept as plain text: long enough for any real posting.
@@ -426,3 +428,70 @@ class FeedbackEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.received_on}"
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV")
+    COVER_LETTER = "cover_letter", _("Cover letter")
+    CERTIFICATE = "certificate", _("Certificate")
+    PORTFOLIO = "portfolio", _("Portfolio")
+    OTHER = "other", _("Other document")
+
+
+class Document(models.Model):
+    """A file sent with an application (a CV, a cover letter), kept as it was sent.
+
+    The file lives in the default storage (var/media/ or S3, config/settings.py) under a random
+    name (applications.documents.upload_to); what the person called it is original_name. Its
+    type was told from its content (applications.documents.detect). It is served only through
+    the owner's download view, never from a public URL, and leaves the storage with its row
+    (applications.documents.remove_file_after_commit).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents"
+    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.CV
+    )
+    label = models.CharField(
+        _("label"),
+        max_length=100,
+        blank=True,
+        help_text=_("Your own name for it, such as “CV in English”. Optional."),
+    )
+    file = models.FileField(_("file"), upload_to=documents.upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sent_on = models.DateField(_("date sent"))
+    # The hidden key of the form that created the row (OwnedModelForm adds it to create forms):
+    # the same upload posted twice finds this row (applications.views._common._create_once).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        # Oldest sent first on the application page, which finds them by the index of the
+        # application foreign key (a handful per application: no index of their own).
+        ordering = ["sent_on", "id"]
+        constraints = [
+            # Also serves the look-up of a form posted twice (owner, submission_key).
+            models.UniqueConstraint(
+                fields=["owner", "submission_key"], name="document_submitted_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_label}: {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:document_download", args=[self.pk])
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.get_kind_display()

@@ -5,17 +5,21 @@ time, so the timeline and the follow-ups cannot drift from the data.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import documents as document_files
 from applications.models import (
     CLOSED_STATUSES,
     Application,
     BankQuestion,
     Contact,
+    Document,
     FeedbackEntry,
     Interview,
     InterviewOutcome,
@@ -591,6 +595,66 @@ def application_delete(*, application: Application) -> None:
     followups_sync_obligation(owner_id=application.owner_id)
 
 
+def document_attach(
+    *,
+    application: Application,
+    file: File,
+    name: str,
+    kind: str,
+    label: str = "",
+    sent_on: datetime.date | None = None,
+    submission_key=None,
+) -> Document:
+    """Keep a file sent with an application, checked by its content, under a random name.
+
+    DocumentRefused (a ValidationError with the person's message) when it is not a PDF, DOCX,
+    ODT or text document, is empty or too large, or its name says another type: nothing is
+    stored then. `sent_on` defaults to today in the owner's time zone.
+
+    The file is stored first, then the row; a row that cannot be written (the same form posted
+    twice) takes its file back out. Not for a caller's longer transaction: one rolled back
+    after this returns would leave the file behind (the import keeps its own list instead).
+    """
+    detected = document_files.detect(file)
+    original_name = document_files.clean_name(name)
+    document_files.check_name(original_name, detected)
+    file.seek(0, 2)
+    owner = application.owner
+    document = Document(
+        owner=owner,
+        application=application,
+        kind=kind,
+        label=label.strip(),
+        original_name=original_name,
+        content_type=detected.content_type,
+        size=file.tell(),
+        sent_on=sent_on or timezone.localdate(timezone=owner.tzinfo),
+        submission_key=submission_key,
+    )
+    file.seek(0)
+    document.full_clean(exclude=["owner", "application", "file"], validate_constraints=False)
+    document.file.save(original_name, file, save=False)
+    try:
+        _document_insert(document)
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def _document_insert(document: Document) -> None:
+    document.save()
+    get_user_model().data_changed(document.owner_id)
+
+
+@transaction.atomic
+def document_delete(*, document: Document) -> None:
+    """Delete a document; its file leaves the storage once this commits (documents.py)."""
+    document.delete()
+    get_user_model().data_changed(document.owner_id)
+
+
 @transaction.atomic
 def contact_save(*, form) -> Contact:
     """Save a contact form (the contact and the applications it is linked to)."""
@@ -803,3 +867,19 @@ def feedback_restore(*, entries: list[FeedbackEntry]) -> None:
 
 def bank_questions_restore(*, questions: list[BankQuestion]) -> None:
     BankQuestion.objects.bulk_create(questions, batch_size=BULK_BATCH)
+
+
+def documents_restore(*, entries: Iterable[tuple[Document, File]], stored: list[str]) -> None:
+    """Save documents recorded elsewhere (an export's zip) with their files, as they were.
+
+    The caller checked each file already (documents.detect). `entries` may be a generator: one
+    file is in hand at a time. Each file's storage name is added to `stored` as soon as it is
+    written, so that the caller, whose transaction may still roll back, can take them out again.
+    """
+    rows = []
+    for document, file in entries:
+        document.file.save(document.original_name, file, save=False)
+        stored.append(document.file.name)
+        rows.append(document)
+    Document.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    _data_changed(rows)

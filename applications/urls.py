@@ -27,6 +27,10 @@ urlpatterns = [
         name="application_interview_create",
     ),
     path("applications/<int:pk>/feedback/new/", views.feedback_create, name="feedback_create"),
+    path("applications/<int:pk>/documents/new/", views.document_create, name="document_create"),
+    # Documents: served to their owner through this view only, never from a public URL.
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", views.document_delete, name="document_delete"),
     # Feedback log
     path("feedback/<int:pk>/edit/", views.feedback_update, name="feedback_update"),
     path("feedback/<int:pk>/delete/", views.feedback_delete, name="feedback_delete"),

@@ -13,6 +13,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -227,8 +228,79 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def _document_storage() -> dict:
+    """Where documents (applications.models.Document) are kept: the "default" storage.
+
+    STORAGE_URL names it: file:///srv/seuranta/media for a directory, or
+    s3://ACCESS_KEY:SECRET_KEY@bucket/prefix?endpoint_url=https://…&region_name=… for an
+    S3-compatible bucket (AWS, MinIO, Garage, Hetzner, UpCloud…). The AWS_* variables that
+    django-storages and boto3 know say the same one by one, and win over the URL's parts:
+    AWS_STORAGE_BUCKET_NAME (S3 when set), AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_LOCATION (a prefix in the bucket),
+    AWS_S3_ADDRESSING_STYLE ("path" for MinIO and other services at one address). Neither:
+    var/media/. The files are private either way: the owner's download view reads them and
+    streams them; nothing serves MEDIA_ROOT and no bucket object gets a public ACL.
+    """
+    url = os.environ.get("STORAGE_URL", "")
+    parts = urlsplit(url)
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if url and parts.scheme not in ("file", "s3"):
+        raise ImproperlyConfigured(
+            f"Unexpected value STORAGE_URL={parts.scheme}://…: use file:///path or s3://bucket."
+        )
+    if parts.scheme != "s3" and not bucket:
+        # In MEDIA_ROOT (set below from the same URL), which tests point elsewhere.
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # Documents are the person's own: readable by the Seuranta user only.
+            "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+        }
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    bucket = bucket or (parts.hostname if parts.scheme == "s3" else "") or ""
+    if not bucket:
+        raise ImproperlyConfigured("STORAGE_URL=s3://… needs a bucket: s3://bucket/prefix.")
+
+    def pick(variable: str, from_url: str | None) -> str | None:
+        return os.environ.get(variable) or from_url or None
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": pick("AWS_LOCATION", parts.path.strip("/")) or "",
+            "endpoint_url": pick("AWS_S3_ENDPOINT_URL", query.get("endpoint_url")),
+            "region_name": pick("AWS_S3_REGION_NAME", query.get("region_name")),
+            # "path" for services without a DNS name per bucket (MinIO, a bare address).
+            "addressing_style": pick("AWS_S3_ADDRESSING_STYLE", query.get("addressing_style")),
+            # Without keys boto3 looks further (an instance role, ~/.aws): None, not "".
+            "access_key": pick("AWS_ACCESS_KEY_ID", unquote(parts.username or "")),
+            "secret_key": pick("AWS_SECRET_ACCESS_KEY", unquote(parts.password or "")),
+            # Private objects: no ACL header (the bucket's default, private unless made
+            # public), signed URLs if a URL were ever made, and a name is never reused.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+def _media_root() -> Path:
+    url = os.environ.get("STORAGE_URL", "")
+    if not url.startswith("file:"):
+        return VAR_DIR / "media"
+    path = unquote(urlsplit(url).path)
+    if not path.startswith("/"):
+        raise ImproperlyConfigured("STORAGE_URL=file:… needs an absolute path: file:///srv/….")
+    return Path(path)
+
+
+# Documents are never served from a URL of their own (no MEDIA_URL route, WhiteNoise serves
+# STATIC_ROOT only); MEDIA_ROOT is where the file system storage keeps them.
+MEDIA_ROOT = _media_root()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _document_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -239,6 +311,22 @@ STORAGES = {
 }
 # A local run serves static/ as it is (no collectstatic needed); production the collected files.
 WHITENOISE_USE_FINDERS = LOCAL
+
+# Uploads. A document (a CV, a cover letter) is at most DOCUMENT_MAX_BYTES; a Seuranta export to
+# import, a zip with its documents, at most IMPORT_MAX_BYTES (a plain JSON export at most 20 MB,
+# exports.json_import.JSON_MAX_BYTES). The import is kept in its job's database row until the
+# worker has run it, so the limit is also what one row may briefly hold. Raise either with
+# client_max_body_size in deploy/nginx-seuranta.conf, which refuses larger bodies first.
+DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+# Past the largest, an upload is counted and not kept (core.uploads): the form then says it is
+# too large, and a huge body sent straight to gunicorn fills neither memory nor the disk.
+UPLOAD_MAX_BYTES = max(DOCUMENT_MAX_BYTES, IMPORT_MAX_BYTES, 20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.safezip import looks_like_zip
 from exports.csv_import import DAY_FIRST, MAX_BYTES, MAX_ROWS, MONTH_FIRST, TARGETS
 from exports.json_import import JSON_MAX_BYTES
 
@@ -28,14 +31,20 @@ class CsvUploadForm(forms.Form):
     )
 
 
+def _json_upload_help() -> str:
+    return gettext(
+        "A file downloaded from “Export” on this or another Seuranta: the JSON (at most "
+        "%(json_mb)d MB) or the zip with your documents (at most %(zip_mb)d MB)."
+    ) % {"json_mb": JSON_MAX_BYTES >> 20, "zip_mb": settings.IMPORT_MAX_BYTES >> 20}
+
+
 class JsonUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Seuranta export (JSON)"),
-        help_text=interpolated(
-            _("A file downloaded from “Export” on this or another Seuranta (at most %(mb)d MB)."),
-            {"mb": JSON_MAX_BYTES >> 20},
+        label=_("Seuranta export (JSON or ZIP)"),
+        help_text=lazy(_json_upload_help, str)(),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,.zip,application/json,application/zip"}
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
     take_preferences = forms.BooleanField(
         label=_("Also take preferences from the file"),
@@ -49,7 +58,15 @@ class JsonUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > JSON_MAX_BYTES:
+        # The size first: past the largest upload, the file arrived empty (core.uploads).
+        zip_limit = settings.IMPORT_MAX_BYTES
+        if upload.size > zip_limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": zip_limit >> 20}
+            )
+        head = upload.read(4)
+        upload.seek(0)
+        if not looks_like_zip(head) and upload.size > JSON_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)d MB.") % {"mb": JSON_MAX_BYTES >> 20}
             )

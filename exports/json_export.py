@@ -16,10 +16,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from applications import documents as document_files
 from applications.models import (
     Application,
     BankQuestion,
     Contact,
+    Document,
     FeedbackEntry,
     Interview,
     PrepItem,
@@ -88,6 +90,17 @@ FOLLOWUP_FIELDS = [
 DRAFT_FIELDS = ["kind", "language", "recipient", "subject", "body", "edited"]
 TEMPLATE_FIELDS = ["kind", "language", "subject", "body"]
 BANK_FIELDS = ["question", "position"]
+DOCUMENT_FIELDS = ["kind", "label", "original_name", "content_type", "size", "sent_on"]
+# What an import takes from the file; the type and size it tells from the file itself.
+DOCUMENT_IMPORT_FIELDS = ["kind", "label", "original_name", "sent_on"]
+# Where a document's file is in the zip export (exports.zip_export), under a directory of its
+# own so that two files of one name never meet.
+DOCUMENTS_DIR = "documents"
+
+
+def document_path(document: Document) -> str:
+    name = document_files.download_name(document.original_name, document.content_type)
+    return f"{DOCUMENTS_DIR}/{document.pk}/{name}"
 
 
 def encode(value: Any) -> Any:
@@ -135,6 +148,9 @@ def export_account(user, now: datetime.datetime | None = None) -> dict[str, Any]
     )
     followups = _grouped(Followup.objects.owned_by(user).order_by("due_at", "id"), "application_id")
     drafts = _grouped(Draft.objects.owned_by(user).order_by("created_at", "id"), "application_id")
+    documents = _grouped(
+        Document.objects.owned_by(user).order_by("sent_on", "id"), "application_id"
+    )
 
     def interview_data(interview: Interview) -> dict[str, Any]:
         return {
@@ -159,6 +175,11 @@ def export_account(user, now: datetime.datetime | None = None) -> dict[str, Any]
             "drafts": [
                 {**_pick(d, DRAFT_FIELDS), "interview": d.interview_id}
                 for d in drafts.get(app.pk, [])
+            ],
+            # The files themselves are in the zip export, at "file"; the JSON alone lists them.
+            "documents": [
+                {"id": d.pk, **_pick(d, DOCUMENT_FIELDS), "file": document_path(d)}
+                for d in documents.get(app.pk, [])
             ],
         }
 

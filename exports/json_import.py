@@ -10,10 +10,18 @@ the same file again changes nothing:
 - application: company + position (case-insensitive) + date applied;
 - interview: its application + start time; feedback: application + date + text;
 - question bank entry: the question; draft template: kind + language;
-- draft: application + interview + kind + subject.
+- draft: application + interview + kind + subject;
+- document: application + kind + file name + date sent + size.
 An application that already exists keeps its own status, history and follow-ups; the import adds
 the interviews, feedback, contacts and drafts it lacks. A new application gets its history and
 follow-ups as in the file. Either way the follow-up sync then brings the follow-ups in step.
+
+The zip export (exports.zip_export) is data.json with the documents' files beside it. Its files
+are checked as an upload is (documents.detect: type by content, size), within caps on the zip
+itself (entries, sizes once inflated, names that are plain relative paths) before anything is
+read; a plain JSON export still imports, without the files (they are counted as skipped). Files
+are written to the storage as their rows are, inside the transaction, and taken out again if it
+rolls back: a failed import leaves no file behind.
 
 Fast by design, for accounts of ten thousand applications: every row is checked first, with
 nothing written, against the account's natural keys read up front in a few queries; then the
@@ -24,25 +32,34 @@ applications at a time, each chunk's follow-ups synced together.
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import logging
 import math
+import posixpath
+import zipfile
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.forms import country_choices
 from accounts.services import user_preferences_update
+from applications import documents as document_files
 from applications.models import (
     Application,
     BankQuestion,
     Contact,
+    Document,
     FeedbackEntry,
     Interview,
     PrepItem,
@@ -53,10 +70,12 @@ from applications.services import (
     applications_restore,
     bank_questions_restore,
     contacts_find_or_create,
+    documents_restore,
     feedback_restore,
     interview_interviewers_add,
     interviews_restore,
 )
+from core import safezip
 from core.validators import validate_year
 from drafts.models import Draft, DraftTemplate
 from drafts.services import drafts_restore, templates_restore
@@ -71,6 +90,12 @@ from followups.services import (
 )
 
 JSON_MAX_BYTES = 20 * 1024 * 1024
+# The zip export: data.json, and each document's file at the path its entry names.
+ZIP_DATA = "data.json"
+# Documents in one import, and the bytes of all of them once inflated; a zip holds at most a
+# directory entry or two per document besides.
+MAX_DOCUMENTS = 5000
+ZIP_MAX_ENTRIES = 3 * MAX_DOCUMENTS + 10
 # Whole numbers are stored in 32-bit columns at most (positions, durations, delays).
 INT_LIMIT = 2**31
 
@@ -81,10 +106,75 @@ log = logging.getLogger(__name__)
 class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     existing: dict[str, int] = field(default_factory=dict)
+    # Rows the file lists but cannot restore: documents in a JSON without their files.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, kind: str) -> None:
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
 
     def count(self, kind: str, created: bool) -> None:
         target = self.created if created else self.existing
         target[kind] = target.get(kind, 0) + 1
+
+
+def documents_max_bytes() -> int:
+    # PDF, DOCX and ODT are compressed already: in a zip they take about their own size. Four
+    # times the upload's limit leaves room for text documents, which deflate well.
+    return 4 * settings.IMPORT_MAX_BYTES
+
+
+@dataclass
+class Upload:
+    """An uploaded export: its data, and the zip its documents are in (None for a JSON)."""
+
+    data: dict[str, Any]
+    archive: zipfile.ZipFile | None = None
+
+
+def _refused(message: str) -> ImportRefused:
+    return ImportRefused([Problem("", "", message)])
+
+
+def parse_upload(raw: bytes) -> Upload:
+    """A JSON export, or a zip export with its documents, read as far as its data; the
+    documents' files are checked with the rest, by import_account. ImportRefused says why not."""
+    if not safezip.looks_like_zip(raw[:4]):
+        return Upload(parse(raw))
+    if len(raw) > settings.IMPORT_MAX_BYTES:
+        raise _refused(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES >> 20}
+        )
+    try:
+        archive = safezip.open_zip(io.BytesIO(raw), max_entries=ZIP_MAX_ENTRIES)
+    except safezip.UnsafeZip as error:
+        log.info("Refused an import zip: %s", error)
+        raise _refused(_("The zip archive is damaged or holds too many files.")) from None
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    unsafe = next((name for name in names if not safezip.safe_member_name(name)), None)
+    if unsafe is not None:
+        raise _refused(
+            _("The zip holds a file at “%(name)s”, a place no export uses.")
+            % {"name": unsafe[:200]}
+        )
+    if len(set(names)) != len(names):
+        raise _refused(_("The zip holds two files of the same name."))
+    # As the entries state their sizes; read_entry holds each to its own.
+    if sum(i.file_size for i in infos if i.filename != ZIP_DATA) > documents_max_bytes():
+        raise _refused(
+            _("Unpacked, the documents in the zip would be larger than %(mb)d MB.")
+            % {"mb": documents_max_bytes() >> 20}
+        )
+    if ZIP_DATA not in names:
+        raise _refused(_("The zip has no data.json: it is not a Seuranta export."))
+    try:
+        raw_data = safezip.read_entry(archive, archive.getinfo(ZIP_DATA), max_bytes=JSON_MAX_BYTES)
+    except safezip.UnsafeZip:
+        raise _refused(
+            _("The data.json in the zip is damaged or larger than %(mb)d MB.")
+            % {"mb": JSON_MAX_BYTES >> 20}
+        ) from None
+    return Upload(parse(raw_data), archive)
 
 
 def parse(raw: bytes) -> dict[str, Any]:
@@ -208,11 +298,14 @@ class _ApplicationPlan:
     feedback: list[FeedbackEntry] = field(default_factory=list)
     followups: list[Followup] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
+    # New documents, each with the zip entry holding its file.
+    documents: list[tuple[Document, zipfile.ZipInfo]] = field(default_factory=list)
     # Interviews by start (the account's and the file's), feedback and drafts already planned
     # or stored: the natural keys of the application's rows.
     interviews_by_start: dict = field(default_factory=dict)
     feedback_keys: set = field(default_factory=set)
     draft_keys: set = field(default_factory=set)
+    document_keys: set = field(default_factory=set)
     # Interview references of the file, for the follow-ups and drafts of this application.
     constraint_keys: set = field(default_factory=set)
 
@@ -234,8 +327,16 @@ class _Importer:
     order, a chunk of applications at a time.
     """
 
-    def __init__(self, user, report=None):
+    def __init__(self, user, report=None, archive: zipfile.ZipFile | None = None):
         self.user = user
+        self.archive = archive
+        # What the documents of the file add up to so far, against MAX_DOCUMENTS and
+        # documents_max_bytes(); past either, the rest of them are not read.
+        self.document_count = 0
+        self.document_bytes = 0
+        self.documents_over = False
+        # Storage names of the files written so far: taken out again if the import rolls back.
+        self.stored: list[str] = []
         self.report = report or (lambda phase, done, total: None)
         self.problems: list[Problem] = []
         self.result = ImportResult()
@@ -466,6 +567,11 @@ class _Importer:
         ):
             if app_id in existing:
                 existing[app_id].draft_keys.add((interview_id, kind, subject))
+        for app_id, *key in Document.objects.filter(**owned).values_list(
+            "application_id", "kind", "original_name", "sent_on", "size"
+        ):
+            if app_id in existing:
+                existing[app_id].document_keys.add(tuple(key))
 
     @staticmethod
     def _key(app: Application) -> tuple:
@@ -497,6 +603,7 @@ class _Importer:
         if created:
             self.followups(plan, item, path, interviews)
         self.drafts(plan, item, path, interviews)
+        self.documents(plan, item, path)
 
     def check_children(self, item: dict, path: str) -> None:
         """Report the problems of an invalid application's rows too, without writing them."""
@@ -642,6 +749,89 @@ class _Importer:
                 plan.draft_keys.add(key)
             self.result.count("drafts", created)
 
+    def documents(self, plan: _ApplicationPlan, item: dict, path: str) -> None:
+        for j, row in enumerate(_list(item, "documents", path, self.problems)):
+            here = f"{path}.documents[{j}]"
+            values = self.fields(Document, row, schema.DOCUMENT_IMPORT_FIELDS, here)
+            file = row.get("file")
+            name = values.get("original_name") or (
+                posixpath.basename(file) if isinstance(file, str) else ""
+            )
+            document = Document(
+                owner=self.user,
+                application=plan.application,
+                **{**values, "original_name": document_files.clean_name(name)},
+            )
+            exclude = ["owner", "application", "file", "content_type", "size", "submission_key"]
+            if not self.valid(document, here, exclude):
+                continue
+            if self.archive is None:
+                self.result.skip("documents")  # a JSON without the files
+                continue
+            found = self.document_file(document, file, here)
+            if found is None:
+                continue
+            key = (document.kind, document.original_name, document.sent_on, document.size)
+            created = key not in plan.document_keys
+            if created:
+                plan.documents.append((document, found))
+                plan.document_keys.add(key)
+            self.result.count("documents", created)
+
+    def document_file(self, document: Document, file: Any, here: str) -> zipfile.ZipInfo | None:
+        """The zip entry of a document's file, checked as an upload is; None after a problem.
+
+        Sets the document's detected type and size. The bytes are read and let go: the write
+        reads them again, so that one document at a time is in memory.
+        """
+        if self.documents_over:
+            return None
+        try:
+            info = self.archive.getinfo(file) if isinstance(file, str) else None
+        except KeyError:
+            info = None
+        if info is None or info.is_dir():
+            self.problems.append(
+                Problem(here, "file", _("The zip has no file at the place this document names."))
+            )
+            return None
+        self.document_count += 1
+        self.document_bytes += info.file_size
+        if self.document_count > MAX_DOCUMENTS or self.document_bytes > documents_max_bytes():
+            self.documents_over = True
+            self.problems.append(
+                Problem(
+                    here,
+                    "file",
+                    _("The zip holds more than %(count)d documents or %(mb)d MB of them.")
+                    % {"count": MAX_DOCUMENTS, "mb": documents_max_bytes() >> 20},
+                )
+            )
+            return None
+        try:
+            data = safezip.read_entry(self.archive, info, max_bytes=document_files.max_bytes())
+            detected = document_files.detect(io.BytesIO(data))
+            document_files.check_name(document.original_name, detected)
+        except safezip.UnsafeZip:
+            message = _("The file is damaged or larger than %(limit)s.") % {
+                "limit": document_files.size_text(document_files.max_bytes())
+            }
+            self.problems.append(Problem(here, "file", message))
+            return None
+        except document_files.DocumentRefused as refused:
+            self.problems.extend(Problem(here, "file", m) for m in refused.messages)
+            return None
+        document.content_type, document.size = detected.content_type, len(data)
+        return info
+
+    def document_contents(
+        self, plans: list[_ApplicationPlan]
+    ) -> Iterator[tuple[Document, ContentFile]]:
+        for plan in plans:
+            for document, info in plan.documents:
+                data = safezip.read_entry(self.archive, info, max_bytes=document_files.max_bytes())
+                yield document, ContentFile(data)
+
     # --- Writing: through the services, in bulk ----------------------------------------------
 
     def write(self) -> None:
@@ -687,20 +877,28 @@ class _Importer:
         feedback_restore(entries=[entry for p in plans for entry in p.feedback])
         followups_restore(followups=[followup for p in plans for followup in p.followups])
         drafts_restore(drafts=[draft for p in plans for draft in p.drafts])
+        documents_restore(entries=self.document_contents(plans), stored=self.stored)
         followups_sync_applications(
             application_ids=[p.application.pk for p in plans if p.created or p.interviews]
         )
 
 
 def import_account(
-    *, user, data: dict[str, Any], take_preferences: bool = False, report=None
+    *,
+    user,
+    data: dict[str, Any],
+    take_preferences: bool = False,
+    report=None,
+    archive: zipfile.ZipFile | None = None,
 ) -> ImportResult:
     """Import a parsed export into `user`'s account, all or nothing (ImportRefused on problems).
 
     The account's name and preferences stay as they are unless `take_preferences`. `report`,
     if given, is called as report(phase, done, total) as the applications are checked and saved.
+    `archive` is the zip export the data came from (parse_upload): its documents' files are
+    restored with their rows; without it, the documents the data lists are skipped.
     """
-    importer = _Importer(user, report)
+    importer = _Importer(user, report, archive)
     importer.check(data, take_preferences=take_preferences)
     if importer.problems:
         raise ImportRefused(importer.problems)
@@ -711,12 +909,22 @@ def import_account(
         # The checks above should leave nothing for the database to refuse; if it still does,
         # the transaction is rolled back and the user gets a message instead of an error page.
         log.exception("JSON import refused by the database")
-        user.refresh_from_db()
+        _rolled_back(user, importer.stored)
         raise ImportRefused(
             [Problem("", "", _("The database refused a value of the file; nothing was imported."))]
         ) from None
     except BaseException:
-        # The preferences were set on this very object before the rollback.
-        user.refresh_from_db()
+        _rolled_back(user, importer.stored)
         raise
     return importer.result
+
+
+def _rolled_back(user, stored: list[str]) -> None:
+    """After a rollback: the files written for rows that are gone leave the storage, and the
+    user object forgets the preferences set on it before the rollback."""
+    for name in stored:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            log.exception("Could not remove %s after a failed import", name)
+    user.refresh_from_db()

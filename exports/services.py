@@ -42,14 +42,15 @@ def import_job_create(
 
 
 def _run_json(job: ImportJob, report) -> dict:
-    data = json_import.parse(bytes(job.payload))
+    upload = json_import.parse_upload(bytes(job.payload))
     result = json_import.import_account(
         user=job.owner,
-        data=data,
+        data=upload.data,
         take_preferences=bool(job.options.get("take_preferences")),
         report=report,
+        archive=upload.archive,
     )
-    return {"created": result.created, "existing": result.existing}
+    return {"created": result.created, "existing": result.existing, "skipped": result.skipped}
 
 
 def _run_csv(job: ImportJob, report) -> dict:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("applications.csv", views.applications_csv, name="applications_csv"),
     path("status-history.csv", views.history_csv, name="history_csv"),
     path("export.json", views.account_json, name="account_json"),
+    path("export.zip", views.account_zip, name="account_zip"),
     path("interviews/<int:pk>/calendar.ics", views.interview_ics, name="interview_ics"),
     path("calendar/", views.calendar_feed, name="calendar_feed"),
     path("calendar/regenerate/", views.calendar_feed_regenerate, name="calendar_feed_regenerate"),

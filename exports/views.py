@@ -26,10 +26,10 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from applications.models import Interview, SalaryPeriod, Status
+from applications.models import Document, Interview, SalaryPeriod, Status
 from applications.templatetags.applications_tags import CURRENCY_SYMBOLS
 from core.lookups import get_owned_or_404
-from exports import calendar, csv_export, csv_import, json_export, services
+from exports import calendar, csv_export, csv_import, json_export, services, zip_export
 from exports.forms import CsvUploadForm, JsonUploadForm, MappingForm
 from exports.models import CalendarFeed, ImportJob, ImportKind, ImportState, new_feed_token
 from exports.problems import Problem
@@ -61,6 +61,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     recent = ImportJob.objects.owned_by(request.user).defer("payload").order_by("-created_at")
     context = {
+        "has_documents": Document.objects.owned_by(request.user).exists(),
         "dialects": csv_export.DIALECTS.values(),
         "dialect": _dialect(request),
         "csv_form": CsvUploadForm(),
@@ -180,6 +181,16 @@ def account_json(request: HttpRequest) -> HttpResponse:
     return _attachment(response, f"seuranta-export-{_stamp()}.json")
 
 
+@require_GET
+def account_zip(request: HttpRequest) -> StreamingHttpResponse:
+    """The JSON export and every document's file, in one zip sent as it is written."""
+    response = StreamingHttpResponse(
+        zip_export.export_chunks(request.user), content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return _attachment(response, f"seuranta-export-{_stamp()}.zip")
+
+
 # --- Import: JSON ----------------------------------------------------------------------------
 
 
@@ -274,10 +285,18 @@ def _job_problems(job: ImportJob) -> list[Problem]:
 def _job_summary(job: ImportJob) -> str:
     created = sum(job.result.get("created", {}).values())
     existing = sum(job.result.get("existing", {}).values())
-    return _("%(created)d items added, %(existing)d already there.") % {
+    summary = _("%(created)d items added, %(existing)d already there.") % {
         "created": created,
         "existing": existing,
     }
+    skipped = job.result.get("skipped", {}).get("documents", 0)
+    if skipped:
+        summary += " " + ngettext(
+            "%(count)d document was not imported: its file comes only in the zip export.",
+            "%(count)d documents were not imported: their files come only in the zip export.",
+            skipped,
+        ) % {"count": skipped}
+    return summary
 
 
 @require_GET

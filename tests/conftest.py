@@ -40,6 +40,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    # Documents are written to the storage: each test to a directory of its own, never var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(django_db_setup, django_db_blocker):
     # Rate-limit counters live in the cache; each test starts from none. Without REDIS_URL the
     # cache is a table of the test database (created with it), so clearing it needs the

@@ -10,11 +10,13 @@ import subprocess
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from applications import services as app_services
 from drafts.models import Draft
 from followups.models import Followup, Kind
+from tests.applications import document_files
 from tests.factories import ContactFactory, FeedbackEntryFactory
 from tests.services import require_vnu
 
@@ -39,6 +41,13 @@ def pages(alice_client, alice):
             interviewers=[maija],
         )
         FeedbackEntryFactory(owner=alice, application=application)
+        app_services.document_attach(
+            application=application,
+            file=ContentFile(document_files.PDF),
+            name="Ansioluettelo & <CV>.pdf",
+            kind="cv",
+            label="CV in Finnish",
+        )
         call = Followup.objects.get(application=application, kind=Kind.CALL)
         draft = Draft.objects.create(
             owner=alice,
@@ -55,6 +64,7 @@ def pages(alice_client, alice):
             "board": reverse("applications:board"),
             "application list": reverse("applications:application_list"),
             "application detail": application.get_absolute_url(),
+            "attach document form": reverse("applications:document_create", args=[application.pk]),
             "interview form": reverse("applications:interview_create"),
             "interview edit form": reverse("applications:interview_update", args=[interview.pk]),
             "interview detail": interview.get_absolute_url(),

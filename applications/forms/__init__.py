@@ -20,6 +20,7 @@ from applications.forms.applications import (
     StatusForm,
 )
 from applications.forms.contacts import ContactForm
+from applications.forms.documents import DocumentForm
 from applications.forms.feedback import FeedbackForm
 from applications.forms.interviews import (
     InterviewForm,
@@ -36,6 +37,7 @@ __all__ = [
     "ContactForm",
     "DateInput",
     "DateTimeLocalInput",
+    "DocumentForm",
     "DurationInput",
     "FeedbackForm",
     "InterviewForm",

@@ -23,6 +23,7 @@ from applications.views.contacts import (
     contact_update,
 )
 from applications.views.dashboard import application_no_response, dashboard
+from applications.views.documents import document_create, document_delete, document_download
 from applications.views.feedback import feedback_create, feedback_delete, feedback_update
 from applications.views.interviews import (
     application_interview_create,
@@ -63,6 +64,9 @@ __all__ = [
     "contact_list",
     "contact_update",
     "dashboard",
+    "document_create",
+    "document_delete",
+    "document_download",
     "feedback_create",
     "feedback_delete",
     "feedback_update",

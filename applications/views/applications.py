@@ -80,6 +80,10 @@ class _DetailSections:
     def feedback_entries(self) -> list:
         return list(self.application.feedback_entries.all())
 
+    @functools.cached_property
+    def documents(self) -> list:
+        return list(self.application.documents.all())
+
 
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,18 +1,22 @@
 """Other users' objects are out of reach: each URL with an id answers 404 and changes nothing."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, reverse
 
+from applications import services
 from applications import urls as application_urls
 from applications.models import (
     Application,
     BankQuestion,
     Contact,
+    Document,
     FeedbackEntry,
     Interview,
     PrepItem,
     StatusChange,
 )
+from tests.applications.document_files import PDF
 from tests.applications.helpers import add_prep_items, application_data, interview_data
 from tests.factories import (
     ApplicationFactory,
@@ -42,6 +46,9 @@ URLS_WITH_IDS = {
         {"received_on": "2026-01-01", "text": "Hijacked", "constructive": "unknown"},
     ),
     "feedback_delete": ("feedback", {}),
+    "document_create": ("application", {"kind": "cv", "sent_on": "2026-01-01"}),
+    "document_download": ("document", {}),
+    "document_delete": ("document", {}),
     "interview_detail": ("interview", {}),
     "interview_update": ("interview", interview_data(reflection="Hijacked")),
     "interview_cancel": ("interview", {}),
@@ -66,7 +73,7 @@ POST_ONLY = {
     "prep_item_create",
     "prep_item_delete",
 }
-GET_ONLY = {"application_detail", "contact_detail"}
+GET_ONLY = {"application_detail", "contact_detail", "document_download"}
 
 
 @pytest.fixture
@@ -83,12 +90,24 @@ def bobs(bob):
         "interview": interview,
         "feedback": FeedbackEntryFactory(application=application),
         "question": BankQuestion.objects.create(owner=bob, question="Second", position=1),
+        "document": services.document_attach(
+            application=application, file=ContentFile(PDF), name="cv.pdf", kind="cv"
+        ),
     }
 
 
 def snapshot(user) -> dict:
     """Every row of the user's data, field by field."""
-    models = [Application, Contact, Interview, StatusChange, PrepItem, BankQuestion, FeedbackEntry]
+    models = [
+        Application,
+        Contact,
+        Interview,
+        StatusChange,
+        PrepItem,
+        BankQuestion,
+        FeedbackEntry,
+        Document,
+    ]
     data = {
         model.__name__: list(model.objects.filter(owner=user).order_by("pk").values())
         for model in models

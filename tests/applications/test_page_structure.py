@@ -5,8 +5,11 @@ import re
 
 import html5lib
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from applications import services
+from tests.applications.document_files import PDF
 from tests.applications.helpers import add_bank, add_prep_items
 from tests.factories import (
     ApplicationFactory,
@@ -34,6 +37,9 @@ def pages(alice):
     interview = InterviewFactory(application=application, interviewers=[contact])
     add_prep_items(interview)
     feedback = FeedbackEntryFactory(application=application)
+    document = services.document_attach(
+        application=application, file=ContentFile(PDF), name="<i>cv</i>.pdf", kind="cv"
+    )
     (question, *_) = add_bank(alice)
     a, i, c = application.pk, interview.pk, contact.pk
     return [
@@ -48,6 +54,8 @@ def pages(alice):
         reverse("applications:feedback_create", args=[a]),
         reverse("applications:feedback_update", args=[feedback.pk]),
         reverse("applications:feedback_delete", args=[feedback.pk]),
+        reverse("applications:document_create", args=[a]),
+        reverse("applications:document_delete", args=[document.pk]),
         reverse("applications:interview_list") + "?when=all",
         reverse("applications:interview_create"),
         reverse("applications:interview_detail", args=[i]),

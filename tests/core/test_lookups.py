@@ -91,6 +91,11 @@ def test_every_url_with_an_id_looks_it_up_through_the_owner_filtered_helper(
         checked.add(name)
     assert {"applications:application_detail", "drafts:detail", "exports:interview_ics"} <= checked
     assert {"followups:followup_detail", "drafts:for_followup"} <= checked
+    assert {
+        "applications:document_create",
+        "applications:document_download",
+        "applications:document_delete",
+    } <= checked
 
 
 def test_the_urls_left_out_have_an_id_and_a_token():

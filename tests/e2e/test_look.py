@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from playwright.sync_api import expect
 from applications import services as app_services
 from drafts.models import Draft
 from followups.models import Followup, Kind
+from tests.applications import document_files
 from tests.factories import ContactFactory, FeedbackEntryFactory, UserFactory
 from tests.services import unavailable
 
@@ -80,6 +82,12 @@ def person(db):
         interviewers=[maija],
     )
     FeedbackEntryFactory(owner=user, application=application)
+    app_services.document_attach(
+        application=application,
+        file=ContentFile(document_files.PDF),
+        name="Ansioluettelo Liisa Look, päivitetty marraskuussa.pdf",
+        kind="cv",
+    )
     Draft.objects.create(
         owner=user,
         kind="thank_you",

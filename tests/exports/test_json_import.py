@@ -76,6 +76,10 @@ def comparable(data: dict) -> dict:
             interview["interviewers"] = sorted(contacts[i] for i in interview["interviewers"])
         for item in app["followups"] + app["drafts"]:
             item["interview"] = starts.get(item["interview"])
+        for document in app.get("documents", []):
+            # The file's place in a zip names the document's id.
+            document.pop("id")
+            document.pop("file")
     data["applications"].sort(key=lambda a: (a["company"], a["position"]))
     return data
 
