@@ -12,6 +12,9 @@
   form.action = ENDPOINT;
   form.target = "_blank";
   form.acceptCharset = "utf-8";
+  // Multipart: text is sent as it is, where a urlencoded body would triple every non-ASCII
+  // byte and could pass the server's upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
+  form.enctype = "multipart/form-data";
   form.hidden = true;
   function add(name, value) {
     var field = d.createElement("textarea");
@@ -20,12 +23,15 @@
     form.appendChild(field);
   }
   add("url", location.href);
-  add("title", d.title);
+  add("title", d.title.slice(0, 1000));
+  // Whole blocks only (a cut one would not parse), 600 000 characters in all: within that
+  // limit even in three-byte characters.
   var scripts = d.querySelectorAll("script[type='application/ld+json']");
-  for (var i = 0, n = 0; i < scripts.length && n < 20; i++) {
+  for (var i = 0, n = 0, total = 0; i < scripts.length && n < 20; i++) {
     var text = scripts[i].textContent;
-    if (/JobPosting/.test(text)) {
-      add("jsonld", text.slice(0, 500000));
+    if (/JobPosting/.test(text) && total + text.length <= 600000) {
+      add("jsonld", text);
+      total += text.length;
       n++;
     }
   }
