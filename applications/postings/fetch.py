@@ -19,11 +19,13 @@ address that is really connected to.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import http.client
 import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -99,28 +101,79 @@ def resolve_host(host: str, port: int, seconds: float) -> list[str]:
     return addresses
 
 
+class _Deadline:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def left(self) -> float:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+
+def _cut_at(sock: socket.socket, deadline: _Deadline) -> threading.Timer:
+    """Shuts the socket down when the deadline passes. Each read's own timeout bounds one wait;
+    this bounds them all (a server that sends its headers or its TLS handshake a byte at a time
+    would otherwise restart the timeout with every byte)."""
+
+    def cut():
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(deadline.at - time.monotonic(), 0.0), cut)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """HTTP to the address that was checked, whatever the host name would resolve to now."""
 
-    def __init__(self, host: str, port: int, *, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, port: int, *, address: str, deadline: _Deadline):
+        super().__init__(host, port, timeout=deadline.left())
         self.address = address
+        self.deadline = deadline
+        self.watchdog: threading.Timer | None = None
+
+    def _open(self) -> socket.socket:
+        sock = socket.create_connection((self.address, self.port), self.deadline.left())
+        self.watchdog = _cut_at(sock, self.deadline)
+        return sock
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._open()
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def close(self):
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        super().close()
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection):
     """HTTPS to the checked address; SNI and the certificate check use the host name."""
 
-    def __init__(self, host: str, port: int, *, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(self, host: str, port: int, *, address: str, deadline: _Deadline):
+        http.client.HTTPSConnection.__init__(
+            self, host, port, timeout=deadline.left(), context=ssl.create_default_context()
+        )
         self.address = address
+        self.deadline = deadline
+        self.watchdog = None
 
     def connect(self):
-        sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = self._open()
+        try:
+            sock.settimeout(self.deadline.left())
+            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
 
 
 @dataclass(frozen=True)
@@ -156,18 +209,6 @@ def _target(url: str) -> _Target:
     if parts.query:
         path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
     return _Target(scheme, host, port or (443 if scheme == "https" else 80), path)
-
-
-class _Deadline:
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def left(self) -> float:
-        left = self.at - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        return left
 
 
 def _checked_addresses(
@@ -209,17 +250,14 @@ def _connect(target: _Target, addresses: list[str], deadline: _Deadline):
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     error: OSError | None = None
     for address in addresses:
-        connection = connection_class(
-            target.host, target.port, address=address, timeout=deadline.left()
-        )
+        connection = connection_class(target.host, target.port, address=address, deadline=deadline)
         try:
             connection.connect()
-        except ssl.SSLError:
-            raise
         except OSError as failed:
-            if isinstance(failed, TimeoutError):
+            connection.close()
+            if isinstance(failed, TimeoutError | ssl.SSLError) or deadline.passed():
                 raise
-            error = failed
+            error = failed  # refused or unreachable: the next address, if there is one
             continue
         return connection
     raise error or OSError("no address")
@@ -299,6 +337,58 @@ def _read_body(response, sock: socket.socket, deadline: _Deadline, max_bytes: in
     return bytes(body)
 
 
+def _hop(
+    current: str,
+    *,
+    policy: AddressPolicy,
+    resolve: Resolver,
+    deadline: _Deadline,
+    max_bytes: int,
+    language: str,
+) -> Page | str:
+    """One request: the page, or the address it redirects to."""
+    target = _target(current)
+    addresses = _checked_addresses(target, resolve, policy, deadline)
+    connection = _connect(target, addresses, deadline)
+    # The response takes the socket over from the connection (Connection: close).
+    sock = connection.sock
+    response = None
+    try:
+        try:
+            sock.settimeout(deadline.left())
+            response = _request(connection, target, language)
+            if response.status in REDIRECTS:
+                location = response.getheader("Location")
+                if not location:
+                    raise FetchRefused(_("The server redirected without saying where to."))
+                return urljoin(current, location.strip())
+            if response.status >= 400:
+                raise FetchRefused(
+                    _("The server answered with an error (HTTP %(status)s).")
+                    % {"status": response.status}
+                )
+            if response.status != 200:
+                raise FetchRefused(
+                    _("The server answered with HTTP %(status)s instead of a page.")
+                    % {"status": response.status}
+                )
+            media_type, charset = _media_type(response)
+            if media_type and media_type not in HTML_TYPES:
+                raise FetchRefused(
+                    _("The address gives %(type)s, not a web page.") % {"type": media_type}
+                )
+            body = _read_body(response, sock, deadline, max_bytes)
+            return Page(url=current, content_type=media_type, charset=charset, body=body)
+        finally:
+            if response is not None:
+                response.close()
+            connection.close()
+    except (OSError, http.client.HTTPException):
+        if deadline.passed():
+            raise TimeoutError from None  # the watchdog cut the connection
+        raise
+
+
 def fetch_page(
     url: str,
     *,
@@ -317,40 +407,21 @@ def fetch_page(
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
     deadline = _Deadline(timeout)
     current = url
+    host = ""
     try:
-        for _hop in range(MAX_REDIRECTS + 1):
-            target = _target(current)
-            addresses = _checked_addresses(target, resolve, policy, deadline)
-            connection = _connect(target, addresses, deadline)
-            # The response takes the socket over from the connection (Connection: close).
-            sock = connection.sock
-            try:
-                response = _request(connection, target, language)
-                if response.status in REDIRECTS:
-                    location = response.getheader("Location")
-                    if not location:
-                        raise FetchRefused(_("The server redirected without saying where to."))
-                    current = urljoin(current, location.strip())
-                    continue
-                if response.status >= 400:
-                    raise FetchRefused(
-                        _("The server answered with an error (HTTP %(status)s).")
-                        % {"status": response.status}
-                    )
-                if response.status != 200:
-                    raise FetchRefused(
-                        _("The server answered with HTTP %(status)s instead of a page.")
-                        % {"status": response.status}
-                    )
-                media_type, charset = _media_type(response)
-                if media_type and media_type not in HTML_TYPES:
-                    raise FetchRefused(
-                        _("The address gives %(type)s, not a web page.") % {"type": media_type}
-                    )
-                body = _read_body(response, sock, deadline, max_bytes)
-                return Page(url=current, content_type=media_type, charset=charset, body=body)
-            finally:
-                connection.close()
+        for _hop_number in range(MAX_REDIRECTS + 1):
+            host = urlsplit(current).hostname or ""
+            result = _hop(
+                current,
+                policy=policy,
+                resolve=resolve,
+                deadline=deadline,
+                max_bytes=max_bytes,
+                language=language,
+            )
+            if isinstance(result, Page):
+                return result
+            current = result
         raise FetchRefused(
             _("The address redirects more than %(count)s times.") % {"count": MAX_REDIRECTS}
         )
@@ -361,9 +432,9 @@ def fetch_page(
     except ssl.SSLError:
         raise FetchRefused(
             _("The secure connection to %(host)s failed: its certificate could not be checked.")
-            % {"host": target.host}
+            % {"host": host}
         ) from None
     except http.client.HTTPException:
         raise FetchRefused(_("The server's answer was not a valid HTTP response.")) from None
     except OSError:
-        raise FetchRefused(_("Could not connect to %(host)s.") % {"host": target.host}) from None
+        raise FetchRefused(_("Could not connect to %(host)s.") % {"host": host}) from None

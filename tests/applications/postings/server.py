@@ -97,19 +97,23 @@ class PostingServer:
 
         self.routes[path] = route
 
-    def hanging(self, path: str, trickle: bool = False) -> None:
-        """Answers nothing (or one byte now and then) until the test ends."""
+    def hanging(self, path: str, how: str = "silent") -> None:
+        """Answers nothing ("silent") until the test ends, or a byte now and then of its body
+        ("body") or of its headers ("headers")."""
 
         def route(handler):
-            if trickle:
+            if how == "silent":
+                self.stop.wait(30)
+                return
+            if how == "body":
                 handler.send_response(200)
                 handler.send_header("Content-Type", "text/html")
                 handler.end_headers()
-                while not self.stop.wait(0.05):
-                    handler.wfile.write(b" ")
-                    handler.wfile.flush()
             else:
-                self.stop.wait(30)
+                handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not self.stop.wait(0.05):
+                handler.wfile.write(b"x")
+                handler.wfile.flush()
 
         self.routes[path] = route
 
