@@ -11,6 +11,16 @@ urlpatterns = [
     # Applications
     path("applications/", views.application_list, name="application_list"),
     path("applications/new/", views.application_create, name="application_create"),
+    # Capturing a posting (applications.views.postings)
+    path("applications/new/from-url/", views.posting_from_url, name="posting_from_url"),
+    path("applications/new/from-url/<slug:token>/", views.posting_fetch, name="posting_fetch"),
+    path(
+        "applications/new/from-url/<slug:token>/status/",
+        views.posting_fetch_status,
+        name="posting_fetch_status",
+    ),
+    path("applications/new/from-page/", views.posting_from_page, name="posting_from_page"),
+    path("applications/save-from-browser/", views.bookmarklet, name="bookmarklet"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_update, name="application_update"),
     path("applications/<int:pk>/delete/", views.application_delete, name="application_delete"),

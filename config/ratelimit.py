@@ -139,3 +139,9 @@ def _hit(key: str, limit: int, timeout: int) -> int:
         if cache.add(f"{key}:{number}", 1, timeout):
             return number
     return limit + 1
+
+
+def over_limit(key: str, limit: int, window: int) -> bool:
+    """Counts one request under key in the current window of `window` seconds; True once more
+    than `limit` were counted in it (the same fixed window as the password-reset limit)."""
+    return _hit(f"{key}:{int(time.time() // window)}", limit, window) > limit

@@ -444,6 +444,11 @@ if FOLLOWUP_DISPATCH_LEASE < _MIN_DISPATCH_LEASE:
         f"FOLLOWUP_DISPATCH_LEASE={FOLLOWUP_DISPATCH_LEASE} is too short for EMAIL_TIMEOUT="
         f"{EMAIL_TIMEOUT}: use at least {_MIN_DISPATCH_LEASE} seconds."
     )
+# "Add from posting URL" fetches pages from public addresses only (applications.postings.fetch):
+# never this machine, a private network, link-local (cloud metadata) or carrier-grade NAT ranges.
+# 1 lifts that rule, for tests and for an intranet's own job board; leave it off on a server whose
+# network holds anything a stranger's URL must not reach.
+POSTING_FETCH_ALLOW_PRIVATE = envbool("POSTING_FETCH_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
         "task": "followups.tasks.dispatch_due_followups",

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import Application, SalaryPeriod, Status, StatusChange
+from applications.models import Application, EmploymentType, SalaryPeriod, Status, StatusChange
 
 CHUNK = 500
 # Excel opens a UTF-8 file as UTF-8 only when it starts with a byte-order mark.
@@ -96,6 +96,14 @@ def application_headers() -> list[str]:
         _("Offered salary currency"),
         _("Offered salary period"),
         _("Notes"),
+        # Last, after the columns older files have: the posting's own details (issue 13).
+        _("Employment type"),
+        _("Application deadline"),
+        _("Advertised salary from"),
+        _("Advertised salary to"),
+        _("Advertised salary currency"),
+        _("Advertised salary period"),
+        _("Description"),
     ]
 
 
@@ -108,18 +116,22 @@ def application_rows(user, dialect: Dialect = DIALECTS["en"]) -> Iterator[list[s
     tz = user.tzinfo
     statuses = _labels(Status.choices)
     periods = _labels(SalaryPeriod.choices)
+    employment_types = _labels(EmploymentType.choices)
     queryset = (
         Application.objects.owned_by(user)
         .annotate(interview_count=Count("interviews", filter=Q(interviews__cancelled=False)))
         .prefetch_related("contacts")
         .order_by("applied_on", "company", "id")
     )
-    return _application_rows(queryset, tz, statuses, periods, dialect.decimal)
+    return _application_rows(queryset, tz, statuses, periods, employment_types, dialect.decimal)
 
 
-def _application_rows(queryset, tz, statuses, periods, decimal) -> Iterator[list[str]]:
+def _application_rows(
+    queryset, tz, statuses, periods, employment_types, decimal
+) -> Iterator[list[str]]:
     for app in queryset.iterator(chunk_size=CHUNK):
         contacts = list(app.contacts.all())
+        advertised = app.salary_min is not None or app.salary_max is not None
         yield [
             neutralize(app.company),
             neutralize(app.position),
@@ -139,6 +151,13 @@ def _application_rows(queryset, tz, statuses, periods, decimal) -> Iterator[list
             app.offered_salary_currency if app.offered_salary is not None else "",
             periods.get(app.offered_salary_period, "") if app.offered_salary is not None else "",
             neutralize(app.notes),
+            employment_types.get(app.employment_type, ""),
+            app.apply_by.isoformat() if app.apply_by else "",
+            _amount(app.salary_min, decimal),
+            _amount(app.salary_max, decimal),
+            app.salary_currency if advertised else "",
+            periods.get(app.salary_period, "") if advertised else "",
+            neutralize(app.description),
         ]
 
 

@@ -61,6 +61,14 @@ APPLICATION_FIELDS = [
     "offered_salary_currency",
     "offered_salary_period",
     "notes",
+    # What the posting said (issue 13); files from before have none of these: blank on import.
+    "description",
+    "employment_type",
+    "apply_by",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
     "created_at",
 ]
 STATUS_CHANGE_FIELDS = ["status", "previous_status", "changed_at"]

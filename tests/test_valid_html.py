@@ -7,6 +7,7 @@ start takes seconds).
 import datetime
 import json
 import subprocess
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from applications import services as app_services
+from applications.postings import captures
 from drafts.models import Draft
 from followups.models import Followup, Kind
 from tests.applications import document_files
@@ -33,6 +35,13 @@ def pages(alice_client, alice):
             applied_on=datetime.date(2026, 3, 2),
             location="Vaasa",
             notes="Met them at the fair.",
+            description="We service ship engines.\n\n• Travel\n" + "More words. " * 150,
+            employment_type="full_time",
+            apply_by=datetime.date(2026, 3, 31),
+            salary_min=Decimal("3800"),
+            salary_max=Decimal("4600"),
+            salary_currency="EUR",
+            salary_period="month",
         )
         maija = ContactFactory(owner=alice, name="Maija Virtanen", phone="+358 40 765 4321")
         interview = app_services.interview_create(
@@ -59,8 +68,21 @@ def pages(alice_client, alice):
             application=application,
             interview=interview,
         )
+        capture = captures.capture_create(
+            owner_id=alice.pk,
+            url="https://jobs.example/4711",
+            state=captures.State.DONE,
+            fields={"company": "Vaisala Oyj", "position": "Developer"},
+            notes=["The posting does not name the employer: fill in the company."],
+        )
+        waiting = captures.capture_create(owner_id=alice.pk, url="https://jobs.example/1")
         urls = {
             "dashboard": reverse("applications:dashboard"),
+            "add from posting URL": reverse("applications:posting_from_url"),
+            "waiting for the posting": reverse("applications:posting_fetch", args=[waiting.token]),
+            "captured posting": f"{reverse('applications:application_create')}?capture="
+            + capture.token,
+            "save from the browser": reverse("applications:bookmarklet"),
             "board": reverse("applications:board"),
             "application list": reverse("applications:application_list"),
             "application detail": application.get_absolute_url(),

@@ -44,6 +44,13 @@ class ApplicationForm(OwnedModelForm):
             "offered_salary",
             "offered_salary_currency",
             "offered_salary_period",
+            "employment_type",
+            "apply_by",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "salary_period",
+            "description",
             "contacts",
             "notes",
             "not_counted",
@@ -61,17 +68,32 @@ class ApplicationForm(OwnedModelForm):
             "offered_salary_period": _("Offered salary is"),
             "not_counted": _("Does not count"),
             "not_counted_reason": _("Why it does not count"),
+            "employment_type": _("Employment type"),
+            "apply_by": _("Application deadline"),
+            "salary_min": _("Advertised salary from"),
+            "salary_max": _("Advertised salary to"),
+            "salary_currency": _("Currency of the advertised salary"),
+            "salary_period": _("Advertised salary is"),
+            "description": _("Description of the job"),
         }
         widgets = {
             "applied_on": DateInput,
             "decision_expected_on": DateInput,
+            "apply_by": DateInput,
             "contacts": PickerSelect,
+            "salary_currency": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
             "expected_salary_currency": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
             "offered_salary_currency": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
         }
         help_texts = {
             "expected_salary_currency": _("A three-letter code, such as EUR."),
             "offered_salary_currency": _("A three-letter code, such as EUR."),
+            "salary_currency": _("A three-letter code, such as EUR."),
+            "salary_min": _("The salary range the posting gives, if any."),
+            "description": _(
+                "What the posting says about the job: kept here, because postings disappear "
+                "once the job is filled."
+            ),
             "not_counted": _(
                 "Leave it out of the count of applications your plan asks for, and of the "
                 "job-search report."
@@ -81,7 +103,8 @@ class ApplicationForm(OwnedModelForm):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, owner=owner, **kwargs)
         self.fields["posting_url"].widget.attrs["placeholder"] = "https://"
-        for name in ("expected_salary", "offered_salary"):
+        self.fields["description"].widget.attrs["rows"] = 8
+        for name in ("expected_salary", "offered_salary", "salary_min", "salary_max"):
             field = self.fields[name]
             field.widget.attrs["min"] = 0
             field.error_messages["min_value"] = _("A salary cannot be below zero.")
@@ -100,6 +123,14 @@ class ApplicationForm(OwnedModelForm):
             Row(Column("status"), Column("applied_on"), Column("decision_expected_on")),
             "posting_url",
             Row(Column("location"), Column("source")),
+            Row(Column("employment_type"), Column("apply_by")),
+            Row(
+                Column("salary_min"),
+                Column("salary_max"),
+                Column("salary_currency"),
+                Column("salary_period"),
+            ),
+            "description",
             Row(
                 Column("expected_salary"),
                 Column("expected_salary_currency"),
@@ -120,6 +151,16 @@ class ApplicationForm(OwnedModelForm):
 
     def clean_offered_salary_currency(self) -> str:
         return _clean_currency(self.cleaned_data["offered_salary_currency"])
+
+    def clean_salary_currency(self) -> str:
+        # Optional, unlike the other two: many postings give no salary at all.
+        value = (self.cleaned_data["salary_currency"] or "").strip()
+        return _clean_currency(value) if value else ""
+
+    def clean_apply_by(self):
+        value = self.cleaned_data["apply_by"]
+        validate_year(value)
+        return value
 
     def clean_applied_on(self):
         value = self.cleaned_data["applied_on"]
@@ -143,6 +184,14 @@ class ApplicationForm(OwnedModelForm):
                 "decision_expected_on",
                 _("The decision date cannot be before the date you applied."),
             )
+        low, high = cleaned.get("salary_min"), cleaned.get("salary_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "salary_max", _("The upper end of the range cannot be below its lower end.")
+            )
+        if low is None and high is None and not self.has_error("salary_currency"):
+            # A currency or a period of no amount says nothing: not kept.
+            cleaned["salary_currency"] = cleaned["salary_period"] = ""
         if not cleaned.get("not_counted"):
             cleaned["not_counted_reason"] = ""
         elif not (cleaned.get("not_counted_reason") or "").strip():

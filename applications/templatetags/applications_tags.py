@@ -53,6 +53,42 @@ def salary(application, which: str) -> str:
     )
 
 
+def _number(amount: Decimal) -> str:
+    decimals = 0 if amount == amount.to_integral_value() else 2
+    return formats.number_format(amount, decimal_pos=decimals, force_grouping=True)
+
+
+@register.filter
+def advertised_salary(application) -> str:
+    """`{{ application|advertised_salary }}`: the posting's range, "3 800–4 600 €/month".
+
+    One end only is "from …" or "up to …"; a period the posting did not give (per hour) is
+    left out rather than guessed. Plain text, escaped by the template.
+    """
+    low, high = application.salary_min, application.salary_max
+    if low is None and high is None:
+        return ""
+    if low is not None and high is not None:
+        amount = _number(low) if low == high else f"{_number(low)}–{_number(high)}"
+    else:
+        amount = _number(low if low is not None else high)
+    currency = application.salary_currency
+    values = {"amount": amount, "currency": CURRENCY_SYMBOLS.get(currency, currency)}
+    if application.salary_period == SalaryPeriod.YEAR:
+        text = _("%(amount)s %(currency)s/year") % values
+    elif application.salary_period == SalaryPeriod.MONTH:
+        text = _("%(amount)s %(currency)s/month") % values
+    else:
+        text = f"{values['amount']} {values['currency']}"
+    # No currency: no gap before the period, no space at the end (grouping spaces stay).
+    text = text.replace(" /", "/").strip(" ")
+    if high is None:
+        return _("from %(salary)s") % {"salary": text}
+    if low is None:
+        return _("up to %(salary)s") % {"salary": text}
+    return text
+
+
 @register.simple_tag
 def status_badge(application) -> str:
     """`{% status_badge application %}`: the status as a Bootstrap badge.

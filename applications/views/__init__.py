@@ -37,6 +37,13 @@ from applications.views.interviews import (
     prep_item_create,
     prep_item_delete,
 )
+from applications.views.postings import (
+    bookmarklet,
+    posting_fetch,
+    posting_fetch_status,
+    posting_from_page,
+    posting_from_url,
+)
 from applications.views.question_bank import (
     bank_question_delete,
     bank_question_move,
@@ -58,6 +65,7 @@ __all__ = [
     "bank_question_update",
     "board",
     "board_move",
+    "bookmarklet",
     "contact_create",
     "contact_delete",
     "contact_detail",
@@ -77,6 +85,10 @@ __all__ = [
     "interview_detail",
     "interview_list",
     "interview_update",
+    "posting_fetch",
+    "posting_fetch_status",
+    "posting_from_page",
+    "posting_from_url",
     "prep_item_create",
     "prep_item_delete",
     "question_bank",

@@ -14,6 +14,7 @@ from applications import queries, services
 from applications.filters import ACTIVE_STATUSES, ApplicationFilter
 from applications.forms import ApplicationForm, StatusForm
 from applications.models import Application
+from applications.postings import captures
 from applications.views._common import (
     _confirm_delete,
     _create_once,
@@ -100,7 +101,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest) -> HttpResponse:
-    form = ApplicationForm(request.POST or None, owner=request.user)
+    # ?capture=: a posting captured from its URL or by the bookmarklet fills the form in.
+    capture_token = request.GET.get("capture")
+    capture = captures.capture_get(capture_token, user=request.user) if capture_token else None
+    form = ApplicationForm(
+        request.POST or None, owner=request.user, initial=capture.initial() if capture else None
+    )
+    if capture is not None:
+        # The capture is the form's identity: saved twice, from any copy of it, it is one row.
+        form.fields["submission_key"].initial = capture.submission_key
     same_company = None
     if request.method == "POST" and form.is_valid():
 
@@ -134,6 +143,9 @@ def application_create(request: HttpRequest) -> HttpResponse:
         title=_("New application"),
         cancel_url=reverse("applications:application_list"),
         same_company=same_company,
+        capture=capture,
+        capture_missing=bool(capture_token) and capture is None,
+        offer_capture=True,
     )
 
 

@@ -153,6 +153,50 @@ TARGETS = [
         gettext_lazy("Notes"),
         ("notes", "note", "comments", "comment", "muistiinpanot", "huomiot", "lisätiedot"),
     ),
+    # The posting's own details (issue 13), with the column names of Seuranta's CSV export.
+    Target(
+        "employment_type",
+        gettext_lazy("Employment type"),
+        ("employmenttype", "jobtype", "työsuhteentyyppi", "työsuhde", "työsuhdetyyppi"),
+    ),
+    Target(
+        "apply_by",
+        gettext_lazy("Application deadline"),
+        (
+            "applicationdeadline",
+            "deadline",
+            "applyby",
+            "closingdate",
+            "hakuaikapäättyy",
+            "hakuaika",
+            "viimeinenhakupäivä",
+        ),
+    ),
+    Target(
+        "salary_min",
+        gettext_lazy("Advertised salary from"),
+        ("advertisedsalaryfrom", "salaryfrom", "salarymin", "ilmoitettupalkkaalkaen"),
+    ),
+    Target(
+        "salary_max",
+        gettext_lazy("Advertised salary to"),
+        ("advertisedsalaryto", "salaryto", "salarymax", "ilmoitettupalkkaenintään"),
+    ),
+    Target(
+        "salary_currency",
+        gettext_lazy("Advertised salary currency"),
+        ("advertisedsalarycurrency", "salarycurrency", "ilmoitetunpalkanvaluutta"),
+    ),
+    Target(
+        "salary_period",
+        gettext_lazy("Advertised salary period"),
+        ("advertisedsalaryperiod", "salaryperiod", "ilmoitetunpalkanjakso"),
+    ),
+    Target(
+        "description",
+        gettext_lazy("Description"),
+        ("description", "jobdescription", "kuvaus", "työnkuvaus", "ilmoitusteksti"),
+    ),
     Target(
         "contact_names",
         gettext_lazy("Contacts"),
@@ -173,12 +217,19 @@ TARGETS = [
     ),
 ]
 TARGET_KEYS = [t.key for t in TARGETS]
-DATE_FIELDS = {"applied_on", "decision_expected_on", "status_changed_on"}
+DATE_FIELDS = {"applied_on", "decision_expected_on", "status_changed_on", "apply_by"}
 # Targets that are not fields of an application: import_rows turns them into arguments.
 NON_MODEL_FIELDS = {"contact_names", "contact_emails", "status_changed_on"}
-AMOUNT_FIELDS = {"expected_salary", "offered_salary"}
-CURRENCY_FIELDS = {"expected_salary_currency", "offered_salary_currency"}
-PERIOD_FIELDS = {"expected_salary_period", "offered_salary_period"}
+# Each amount and the currency column its currency sign ("€") fills in when that one is empty.
+AMOUNT_CURRENCIES = {
+    "expected_salary": "expected_salary_currency",
+    "offered_salary": "offered_salary_currency",
+    "salary_min": "salary_currency",
+    "salary_max": "salary_currency",
+}
+AMOUNT_FIELDS = set(AMOUNT_CURRENCIES)
+CURRENCY_FIELDS = {"expected_salary_currency", "offered_salary_currency", "salary_currency"}
+PERIOD_FIELDS = {"expected_salary_period", "offered_salary_period", "salary_period"}
 
 
 def _normalize(name: str) -> str:

@@ -16,6 +16,7 @@ from applications.models import FINAL_OUTCOME_STATUSES, Application, Status
 from applications.services import applications_create, contacts_find_or_create
 from core.validators import validate_year
 from exports.csv_import.mapping import (
+    AMOUNT_CURRENCIES,
     AMOUNT_FIELDS,
     CURRENCY_FIELDS,
     DATE_FIELDS,
@@ -30,6 +31,7 @@ from exports.csv_import.values import (
     parse_amount,
     parse_currency,
     parse_date,
+    parse_employment_type,
     parse_period,
     parse_status,
 )
@@ -80,14 +82,17 @@ def _convert(
             elif key in AMOUNT_FIELDS:
                 amount, currency = parse_amount(text)
                 values[key] = amount
-                if currency and not cells.get(f"{key}_currency", "").strip():
-                    values[f"{key}_currency"] = currency
+                currency_key = AMOUNT_CURRENCIES[key]
+                if currency and not cells.get(currency_key, "").strip():
+                    values[currency_key] = currency
             elif key in CURRENCY_FIELDS:
                 values[key] = parse_currency(text)
             elif key in PERIOD_FIELDS:
                 values[key] = parse_period(text)
             elif key == "status":
                 values[key] = parse_status(text, statuses)
+            elif key == "employment_type":
+                values[key] = parse_employment_type(text)
             else:
                 values[key] = text
         except ValueError as error:
@@ -115,6 +120,15 @@ def _validate(values: dict[str, Any], row_no: int, columns: dict[str, str], user
         app.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         return list(problems_from(error, str(row_no), columns))
+    low, high = values.get("salary_min"), values.get("salary_max")
+    if low is not None and high is not None and low > high:
+        return [
+            Problem(
+                str(row_no),
+                columns.get("salary_max", ""),
+                _("The upper end of the range cannot be below its lower end."),
+            )
+        ]
     return list(_status_date_problems(values, row_no, columns, user))
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from applications.models import Application, SalaryPeriod, Status
+from applications.models import Application, EmploymentType, SalaryPeriod, Status
 from exports.csv_export import FORMULA_STARTS
 from exports.csv_import.mapping import _normalize
 
@@ -194,3 +194,35 @@ def parse_period(value: str) -> str:
             if word == _normalize(str(period.label)):
                 return period
     raise ValueError(_("“%(value)s” is not a salary period: use month or year.") % {"value": value})
+
+
+# The schema.org words job boards use, besides the labels in either language.
+EMPLOYMENT_WORDS = {
+    EmploymentType.FULL_TIME: ("fulltime", "kokoaikatyö"),
+    EmploymentType.PART_TIME: ("parttime", "osaaikatyö"),
+    EmploymentType.CONTRACTOR: ("contract", "freelance", "toimeksiantosopimus"),
+    EmploymentType.TEMPORARY: ("temp", "määräaikainentyö"),
+    EmploymentType.INTERN: ("intern", "harjoittelija", "trainee"),
+    EmploymentType.VOLUNTEER: ("vapaaehtoinen",),
+    EmploymentType.PER_DIEM: ("perdiem", "keikka"),
+    EmploymentType.OTHER: (),
+}
+
+
+def parse_employment_type(value: str) -> str:
+    word = _normalize(value)
+    names = {
+        _normalize(alias): kind for kind, aliases in EMPLOYMENT_WORDS.items() for alias in aliases
+    }
+    for kind in EmploymentType:
+        names[_normalize(kind.value)] = kind
+        for language in ("en", "fi"):
+            with translation.override(language):
+                names[_normalize(str(kind.label))] = kind
+    if word in names:
+        return names[word]
+    allowed = ", ".join(str(label) for _value, label in EmploymentType.choices)
+    raise ValueError(
+        _("“%(value)s” is not an employment type. Use one of: %(allowed)s.")
+        % {"value": value, "allowed": allowed}
+    )

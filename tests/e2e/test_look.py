@@ -9,6 +9,7 @@ One browser context per language and mode, logged in once, visits every page at 
 import datetime
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,13 @@ def person(db):
         applied_on=timezone.localdate() - datetime.timedelta(days=20),
         location="Vaasa",
         notes="Met them at the fair.",
+        description="We service ship engines.\n\n• Travel\n• Shifts\n" + "More words. " * 150,
+        employment_type="full_time",
+        apply_by=timezone.localdate() + datetime.timedelta(days=10),
+        salary_min=Decimal("3800"),
+        salary_max=Decimal("4600"),
+        salary_currency="EUR",
+        salary_period="month",
     )
     app_services.application_create(owner=user, company="Kone Oyj", position="Data Engineer")
     maija = ContactFactory(owner=user, name="Maija Virtanen", phone="+358 40 765 4321")
@@ -107,6 +115,8 @@ def person(db):
         "follow-ups": reverse("followups:followup_list"),
         "drafts": reverse("drafts:list"),
         "insights": reverse("insights:index"),
+        "add from posting URL": reverse("applications:posting_from_url"),
+        "save from the browser": reverse("applications:bookmarklet"),
     }
     client = Client()
     client.force_login(user)

@@ -28,6 +28,14 @@ def fill_account(user, *, company_prefix: str = "") -> dict:
         posting_url="https://example.com/jobs/1",
         expected_salary=Decimal("4200.00"),
         notes="Referred by Matti.\nSecond line.",
+        # What the posting said (issue 13).
+        description='We build data pipelines.\n\n• Python\n• SQL; "quoted", =formula',
+        employment_type="full_time",
+        apply_by=datetime.date(2024, 11, 30),
+        salary_min=Decimal("3800.00"),
+        salary_max=Decimal("4600.50"),
+        salary_currency="EUR",
+        salary_period="month",
     )
     interview = interview_for(
         far,
