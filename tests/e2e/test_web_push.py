@@ -29,7 +29,7 @@ from tests.conftest import CHROMIUM_ARGS
 from tests.e2e.test_time_zones import log_in
 from tests.factories import UserFactory
 from tests.services import require_chromium
-from tests.webpush.test_send import decrypt
+from tests.webpush.standin import decrypt
 from webpush import keys
 from webpush.models import PushSubscription
 
@@ -162,10 +162,10 @@ def test_a_browser_that_cannot_subscribe_says_so(phone, vapid_settings):
     assert not PushSubscription.objects.exists()
 
 
-def test_blocked_notifications_are_explained(phone, live_server, vapid_settings):
+def test_blocked_notifications_are_explained(phone, vapid_settings):
+    """A permission request the person does not grant (headless Chromium refuses it)."""
     alice = UserFactory(email="alice@example.com", language="fi")
     page = phone(permission=False)
-    page.context.grant_permissions([], origin=live_server.url)
     log_in(page, alice.email)
     page.goto(reverse("preferences"))
     page.get_by_role("button", name="Ilmoita tähän selaimeen").click()

@@ -5,10 +5,12 @@ so a test can decrypt the body with the browser's private key as the browser wou
 """
 
 import http.server
+import json
 import os
 import threading
 from dataclasses import dataclass, field
 
+import http_ece
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -117,3 +119,14 @@ def subscription(alice, push_service, browser_keys, vapid_settings) -> PushSubsc
         auth=browser_keys.auth,
         user_agent="Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0",
     )
+
+
+def decrypt(received: Received, browser_keys: BrowserKeys) -> dict:
+    """The JSON the browser reads from a push, decrypted as the browser does (RFC 8291)."""
+    plain = http_ece.decrypt(
+        received.body,
+        private_key=browser_keys.private_key,
+        auth_secret=browser_keys.auth_secret,
+        version="aes128gcm",
+    )
+    return json.loads(plain)

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from followups.models import Kind
 from tests.factories import ApplicationFactory, ContactFactory, FollowupFactory, InterviewFactory
-from webpush.sender import TITLE_MAX, reminder_payload
+from webpush.sender import TITLE_MAX, digest_payload, reminder_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,28 @@ def test_a_company_name_of_any_length_stays_one_short_line(alice):
     )
     title = reminder_payload(followup)["title"]
     assert "\n" not in title and len(title) == TITLE_MAX and title.endswith("…")
+
+
+def test_a_job_search_obligation_reminder_says_how_many_applications_are_missing(alice):
+    alice.applications_required = 3
+    alice.save()
+    followup = FollowupFactory(
+        application=None,
+        owner=alice,
+        kind=Kind.OBLIGATION,
+        period_first=datetime.date(2026, 12, 1),
+        period_last=datetime.date(2026, 12, 31),
+        due_at=DUE,
+    )
+    payload = reminder_payload(followup)
+    assert payload["title"] == "3 applications still needed by 31 Dec"
+    assert payload["body"] == "Due: 7 Dec 2026, 10:00"
+
+
+def test_the_digests_notification_counts_the_days_follow_ups_in_the_persons_language(alice):
+    alice.language = "fi"
+    alice.save()
+    assert digest_payload(alice, 1)["title"] == "1 jatkotoimi tänään"
+    payload = digest_payload(alice, 4)
+    assert payload["title"] == "4 jatkotoimea tänään"
+    assert payload["url"] == f"{settings.SITE_URL}/"

@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
+from tests.webpush.standin import decrypt
 from webpush import keys
 from webpush.keys import b64url_decode
 from webpush.models import PushSubscription
@@ -30,16 +31,6 @@ PAYLOAD = {
     "url": "/",
     "tag": "followup-7",
 }
-
-
-def decrypt(received, browser_keys) -> dict:
-    plain = http_ece.decrypt(
-        received.body,
-        private_key=browser_keys.private_key,
-        auth_secret=browser_keys.auth_secret,
-        version="aes128gcm",
-    )
-    return json.loads(plain)
 
 
 def check_signature(token: str, public_key: str) -> dict:

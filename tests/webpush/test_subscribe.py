@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.webpush.standin import decrypt
 from webpush import keys
 from webpush.models import PushSubscription
 from webpush.services import MAX_BROWSERS_PER_PERSON, push_subscription_save
@@ -186,8 +187,6 @@ def test_another_persons_browser_is_a_404_and_stays(bob_client, subscription, pu
 def test_send_test_pushes_to_the_browser_and_says_so(
     alice_client, subscription, push_service, browser_keys
 ):
-    from tests.webpush.test_send import decrypt
-
     response = alice_client.post(reverse("webpush:send_test", args=[subscription.pk]), follow=True)
     assert "Sent: a notification should appear on Firefox on Android." in response.content.decode()
     payload = decrypt(push_service.received[0], browser_keys)
