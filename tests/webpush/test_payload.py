@@ -59,7 +59,7 @@ def test_a_reminder_in_english_in_the_persons_time_zone(alice):
 
 def test_a_company_name_of_any_length_stays_one_short_line(alice):
     followup = FollowupFactory(
-        application=ApplicationFactory(owner=alice, company="Acme\r\n" + "x" * 300),
+        application=ApplicationFactory(owner=alice, company="Acme\r\n" + "x" * 190),
         kind=Kind.FEEDBACK,
     )
     title = reminder_payload(followup)["title"]
