@@ -9,6 +9,7 @@ a local run (LOCAL): a generated secret key, localhost, http. Production says DJ
 README, docs/deploy.md and `make prod-local` do) and must then give every production value.
 """
 
+import email.utils
 import os
 import secrets
 from datetime import timedelta
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "drafts",
     "exports",
     "insights",
+    "webpush",
 ]
 
 MIDDLEWARE = [
@@ -469,6 +471,37 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Web push (webpush/, issue 14): the VAPID key pair that signs each push (webpush.keys). Unset, a
+# key is generated once into var/vapid_private.pem; set VAPID_PRIVATE_KEY (PEM or base64url) when
+# several machines send pushes, since browsers accept pushes signed by the key they subscribed
+# with only. VAPID_PUBLIC_KEY is derived from it (if set too, it must match). VAPID_SUBJECT is the
+# contact push services see: DEFAULT_FROM_EMAIL as a mailto: when that is set, else an https
+# SITE_URL, else mailto:seuranta@localhost (fine locally; some push services refuse it).
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or (
+    SITE_URL
+    if SITE_URL.startswith("https://") and not os.environ.get("DEFAULT_FROM_EMAIL")
+    # The address alone: DEFAULT_FROM_EMAIL may be "Seuranta <seuranta@example.com>".
+    else f"mailto:{email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1] or DEFAULT_FROM_EMAIL}"
+)
+# The push services' hosts that browsers' endpoints may name (a name or any subdomain of it):
+# Chrome and most others (FCM), Firefox, Safari, Edge. "*" allows any public host.
+WEBPUSH_ENDPOINT_HOSTS = env.list(
+    "WEBPUSH_ENDPOINT_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "android.googleapis.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)
+# Tests only, never from the environment: lets endpoints be http:// and local addresses, for
+# the tests' stand-in push service on 127.0.0.1 (webpush.endpoints).
+WEBPUSH_ALLOW_INSECURE_ENDPOINTS = False
+WEBPUSH_TIMEOUT = envint("WEBPUSH_TIMEOUT", 10)
+
 # Production hardening; inert in a local run so that `make run` works over plain http.
 if not LOCAL:
     # An http SITE_URL is only for trying production settings locally (`make prod-local`):
@@ -517,6 +550,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Axes logs every successful log-in at INFO; failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Axes logs every successful log-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+        # At DEBUG urllib3 logs every request's path, and a push endpoint's path is its secret
+        # (webpush.endpoints.redact), even with LOG_LEVEL=DEBUG.
+        "urllib3": {"level": "WARNING"},
+    },
 }

@@ -51,6 +51,7 @@ SOURCE_DIRS = (
     "drafts",
     "exports",
     "insights",
+    "webpush",
     "config",
     "core",
     "templates",

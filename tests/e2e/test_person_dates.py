@@ -81,7 +81,9 @@ def test_a_reminder_held_by_quiet_hours_says_so_and_follows_a_change(page_in):
 
     page.goto("/accounts/preferences/")
     page.locator("input[name=quiet_hours_end]").fill("07:00")
-    page.locator("main form button[type=submit]").last.click()
+    # The preferences form's own Save: the page has other sections' forms after it.
+    page.locator("main form:has(input[name=quiet_hours_end]) button[type=submit]").click()
+    expect(page.get_by_text("Your preferences were saved.")).to_be_visible()
     page.goto("/")
 
     expect(coming).to_contain_text("Held until 07:00, your quiet hours")

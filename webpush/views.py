@@ -1,0 +1,110 @@
+"""Subscribing this browser, and the list of notified browsers on the preferences page.
+
+subscribe and unsubscribe are called by static/js/push.js with a JSON body and the CSRF token in
+the X-CSRFToken header; remove and send_test are the list's plain forms.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.lookups import get_owned_or_404
+from webpush.models import PushSubscription
+from webpush.sender import PushFailed, PushGone, push_send, trial_payload
+from webpush.services import (
+    push_subscription_remove,
+    push_subscription_remove_endpoint,
+    push_subscription_save,
+)
+
+# A browser's subscription JSON is a few hundred bytes.
+MAX_BODY_BYTES = 8 * 1024
+
+
+def _json_body(request: HttpRequest) -> dict | None:
+    if len(request.body) > MAX_BODY_BYTES:
+        return None
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _refused(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+@require_POST
+def subscribe(request: HttpRequest) -> JsonResponse:
+    """The browser's PushSubscription.toJSON(): {"endpoint": …, "keys": {"p256dh", "auth"}}."""
+    body = _json_body(request)
+    keys = body.get("keys") if body else None
+    if not body or not isinstance(keys, dict):
+        return _refused(_("This browser sent no subscription Seuranta can use."))
+    try:
+        push_subscription_save(
+            owner=request.user,
+            endpoint=body.get("endpoint"),
+            p256dh=keys.get("p256dh"),
+            auth=keys.get("auth"),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ValidationError as error:
+        return _refused(" ".join(error.messages))
+    messages.success(request, _("This browser will show your reminders."))
+    return JsonResponse({"ok": True})
+
+
+@require_POST
+def unsubscribe(request: HttpRequest) -> JsonResponse:
+    """ "Stop notifying this browser": the browser names its own endpoint; only the person's own
+    row with it goes."""
+    body = _json_body(request)
+    endpoint = body.get("endpoint") if body else None
+    if not isinstance(endpoint, str):
+        return _refused(_("This browser sent no subscription Seuranta can use."))
+    push_subscription_remove_endpoint(owner=request.user, endpoint=endpoint)
+    messages.success(request, _("This browser no longer shows your reminders."))
+    return JsonResponse({"ok": True})
+
+
+@require_POST
+def remove(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = get_owned_or_404(request, PushSubscription, pk)
+    push_subscription_remove(subscription=subscription)
+    messages.success(
+        request, _("%(browser)s no longer shows your reminders.") % {"browser": subscription.label}
+    )
+    return redirect("preferences")
+
+
+@require_POST
+def send_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """Push a test notification now and say what the push service answered."""
+    subscription = get_owned_or_404(request, PushSubscription, pk)
+    label = subscription.label
+    try:
+        push_send(subscription=subscription, payload=trial_payload(request.user), ttl=60)
+    except PushGone:
+        messages.warning(
+            request,
+            _("%(browser)s has stopped accepting notifications, so it was removed.")
+            % {"browser": label},
+        )
+    except PushFailed as error:
+        if error.retryable:
+            text = _("The push service of %(browser)s could not be reached; try again later.")
+        else:
+            text = _("The push service of %(browser)s refused the notification (%(status)s).")
+        messages.error(request, text % {"browser": label, "status": error.status or "-"})
+    else:
+        messages.success(
+            request, _("Sent: a notification should appear on %(browser)s.") % {"browser": label}
+        )
+    return redirect("preferences")
