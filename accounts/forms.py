@@ -1,3 +1,4 @@
+import datetime
 import functools
 import json
 
@@ -151,8 +152,24 @@ class PreferencesForm(TimeZoneFields):
             "call_time": TimeInput(format="%H:%M"),
             "quiet_hours_start": TimeInput(format="%H:%M"),
             "quiet_hours_end": TimeInput(format="%H:%M"),
+            "digest_time": TimeInput(format="%H:%M"),
             "review_period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked for only with the digest on: left empty (or left out by an older page), the
+        # time stays as it was.
+        self.fields["digest_time"].required = False
+
+    def clean_digest_time(self) -> datetime.time:
+        value = self.cleaned_data.get("digest_time")
+        if value is not None:
+            return value
+        if self.cleaned_data.get("digest_enabled"):
+            raise forms.ValidationError(_("Choose the time of day for the digest."))
+        # The stored time: the form copies its values onto the instance only after cleaning.
+        return self.instance.digest_time
 
 
 class TimeZoneSwitchForm(forms.Form):

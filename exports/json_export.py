@@ -50,6 +50,8 @@ APPLICATION_FIELDS = [
     "status_changed_at",
     "applied_on",
     "decision_expected_on",
+    # The posting's deadline: a saved application's apply-by reminder is worked out from it.
+    "apply_by",
     "not_counted",
     "not_counted_reason",
     "expected_salary",
