@@ -289,7 +289,7 @@ def test_the_reminder_speaks_finnish(alice, frozen, mailoutbox):
 
     [message] = mailoutbox
     assert "Kone Oyj" in message.subject
-    assert message.subject == "Hae paikkaa Kone Oyj viimeistään 13.3.2026"
+    assert message.subject == "Lähetä hakemus yritykseen Kone Oyj viimeistään 13.3.2026"
 
 
 def test_a_posting_url_that_is_not_http_never_becomes_a_link(alice, frozen, mailoutbox):

@@ -577,7 +577,7 @@ def test_the_digest_speaks_the_persons_language(carol, frozen, mailoutbox):
     send_digests()
 
     [message] = mailoutbox
-    assert message.subject == "Koonti 10.3.: 2 seurantaa"
+    assert message.subject == "Kooste 10.3.: 2 jatkotoimea"
     assert "Myöhässä" in message.body
     assert "Tänään" in message.body
     assert "Merkitse tehdyksi" in message.alternatives[0][0]
