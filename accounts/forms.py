@@ -137,16 +137,21 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
+DIGEST_FIELDS = ("digest_enabled", "digest_time")
+
+
 class PreferencesForm(TimeZoneFields):
     class Meta:
         model = User
-        # The timing preferences are declared once, in followups.policy.
+        # The timing preferences are declared once, in followups.policy; the digest's two
+        # come last, after the reminder emails they stand in for.
         fields = [
             "display_name",
             "language",
-            *policy.USER_FIELDS,
+            *(name for name in policy.USER_FIELDS if name not in DIGEST_FIELDS),
             "quiet_after_days",
             "reminders_enabled",
+            *DIGEST_FIELDS,
         ]
         widgets = {
             "call_time": TimeInput(format="%H:%M"),
