@@ -162,6 +162,9 @@ def interview_event(interview: Interview, tz: zoneinfo.ZoneInfo, now: datetime.d
 
 
 def _followup_summary(followup: Followup) -> str:
+    if followup.is_obligation:
+        # About the person's review period, not an application.
+        return _("Job-search obligation: %(text)s.") % {"text": followup.obligation_text}
     application = followup.application
     values = {"company": _text(application.company), "position": _text(application.position)}
     if followup.kind == Kind.THANK_YOU:

@@ -22,7 +22,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _web_url(url: str) -> str:
+def web_url(url: str) -> str:
     """The URL if it is an http(s) one, else "": only those become links in an email."""
     return url if url.lower().startswith(("http://", "https://")) else ""
 
@@ -52,7 +52,7 @@ def reminder_context(followup: Followup, *, late: bool) -> dict:
         else "",
         # An apply-by reminder has nothing to draft: the application itself is the task.
         "draft_url": links.draft_url(followup) if followup.has_draft else "",
-        "posting_url": _web_url(application.posting_url) if application is not None else "",
+        "posting_url": web_url(application.posting_url) if application is not None else "",
         "done_url": links.action_url(followup, "done"),
         "snooze_url": links.action_url(followup, "snooze"),
         "unsubscribe_url": links.unsubscribe_url(user),
