@@ -1,3 +1,4 @@
+import datetime
 import functools
 import json
 
@@ -136,23 +137,44 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
+DIGEST_FIELDS = ("digest_enabled", "digest_time")
+
+
 class PreferencesForm(TimeZoneFields):
     class Meta:
         model = User
-        # The timing preferences are declared once, in followups.policy.
+        # The timing preferences are declared once, in followups.policy; the digest's two
+        # come last, after the reminder emails they stand in for.
         fields = [
             "display_name",
             "language",
-            *policy.USER_FIELDS,
+            *(name for name in policy.USER_FIELDS if name not in DIGEST_FIELDS),
             "quiet_after_days",
             "reminders_enabled",
+            *DIGEST_FIELDS,
         ]
         widgets = {
             "call_time": TimeInput(format="%H:%M"),
             "quiet_hours_start": TimeInput(format="%H:%M"),
             "quiet_hours_end": TimeInput(format="%H:%M"),
+            "digest_time": TimeInput(format="%H:%M"),
             "review_period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked for only with the digest on: left empty (or left out by an older page), the
+        # time stays as it was.
+        self.fields["digest_time"].required = False
+
+    def clean_digest_time(self) -> datetime.time:
+        value = self.cleaned_data.get("digest_time")
+        if value is not None:
+            return value
+        if self.cleaned_data.get("digest_enabled"):
+            raise forms.ValidationError(_("Choose the time of day for the digest."))
+        # The stored time: the form copies its values onto the instance only after cleaning.
+        return self.instance.digest_time
 
 
 class TimeZoneSwitchForm(forms.Form):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def digest_recipients(self):
+        """People who get the morning digest instead of each reminder (followups.digest).
+
+        The dispatcher leaves their follow-ups to the digest; reminder emails turned off, or an
+        inactive account, turn the digest off as well. Served by user_digest_idx.
+        """
+        return self.filter(digest_enabled=True, reminders_enabled=True, is_active=True)
 
     def get_by_natural_key(self, username):
         # Log-in is case-insensitive, like the unique constraint on email.
@@ -76,6 +85,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     thank_you_enabled = models.BooleanField(_("remind me to send a thank-you note"), default=True)
     call_enabled = models.BooleanField(_("remind me to make a follow-up call"), default=True)
     feedback_enabled = models.BooleanField(_("remind me to ask for feedback"), default=True)
+    apply_by_enabled = models.BooleanField(
+        _("remind me before an application deadline"),
+        default=True,
+        help_text=_("Two business days before the deadline of an application not sent yet."),
+    )
     thank_you_delay_minutes = models.PositiveIntegerField(
         _("thank-you delay (minutes after the interview ends)"),
         default=120,
@@ -91,6 +105,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     quiet_hours_start = models.TimeField(_("quiet hours start"), default=datetime.time(21, 0))
     quiet_hours_end = models.TimeField(_("quiet hours end"), default=datetime.time(8, 0))
+    # The morning digest (followups.digest): one email a business day listing what is due and
+    # overdue, instead of one email per reminder.
+    digest_enabled = models.BooleanField(
+        _("Digest: send one email a day instead of each reminder"),
+        default=False,
+        help_text=_("On business days, one email lists what is due that day and what is overdue."),
+    )
+    digest_time = models.TimeField(
+        _("digest time"),
+        default=datetime.time(8, 0),
+        help_text=_("Inside your quiet hours, the digest comes when they end."),
+    )
     # Today's "Gone quiet": an application still "applied" this many days after it was sent.
     quiet_after_days = models.PositiveSmallIntegerField(
         _("an application has gone quiet after (days without a response)"),
@@ -143,6 +169,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+        indexes = [
+            # UserManager.digest_recipients, read by every dispatch and digest pass: partial,
+            # so that with nobody on the digest it is an empty index.
+            models.Index(fields=["id"], condition=Q(digest_enabled=True), name="user_digest_idx"),
         ]
 
     def __str__(self) -> str:

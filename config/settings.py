@@ -426,7 +426,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The only task is a trigger: a lost trigger message loses nothing (the due rows wait in the
+# Every task is a trigger: a lost trigger message loses nothing (the due rows wait in the
 # database for the next beat tick). Acknowledging late made kombu's Redis transport put the
 # running task's message back when Redis restarted, and that crashed the worker (2 of 3
 # `make faults` redis-restart runs; none in 55 restarts with early acknowledgement).
@@ -460,6 +460,14 @@ CELERY_BEAT_SCHEDULE = {
         # instead of up to an interval later.
         "relative": True,
         # A pass that waits in the queue longer than an interval is superseded by the next one.
+        "options": {"expires": float(FOLLOWUP_DISPATCH_INTERVAL)},
+    },
+    # The morning digests (followups.digest), looked for as often as reminders, so that one
+    # goes at its minute; with nobody on the digest, a pass is one query.
+    "send-due-digests": {
+        "task": "followups.tasks.send_due_digests",
+        "schedule": float(FOLLOWUP_DISPATCH_INTERVAL),
+        "relative": True,
         "options": {"expires": float(FOLLOWUP_DISPATCH_INTERVAL)},
     },
     # A review period that begins with nothing logged still gets its job-search obligation

@@ -361,8 +361,9 @@ def draft_for_followup(request: HttpRequest, followup_id: int) -> HttpResponse:
     """
     followup = get_owned_or_404(
         request,
-        # A job-search obligation has no application to write to.
-        Followup.objects.exclude(kind="obligation").select_related("application", "interview"),
+        # Only kinds with something to write: a job-search obligation has no application to
+        # write to, an apply-by reminder no message (drafts.models.Kind lists the others).
+        Followup.objects.filter(kind__in=Kind.values).select_related("application", "interview"),
         followup_id,
     )
     return _generate(

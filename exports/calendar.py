@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from applications.models import Interview
-from followups.models import Followup, Kind, State
+from followups.models import Followup, Kind, State, short_day
 
 PRODID = "-//Seuranta//Seuranta//EN"
 UID_DOMAIN = "seuranta"
@@ -162,6 +162,9 @@ def interview_event(interview: Interview, tz: zoneinfo.ZoneInfo, now: datetime.d
 
 
 def _followup_summary(followup: Followup) -> str:
+    if followup.is_obligation:
+        # About the person's review period, not an application.
+        return _("Job-search obligation: %(text)s.") % {"text": followup.obligation_text}
     application = followup.application
     values = {"company": _text(application.company), "position": _text(application.position)}
     if followup.kind == Kind.THANK_YOU:
@@ -170,6 +173,12 @@ def _followup_summary(followup: Followup) -> str:
         return _("Call %(company)s about %(position)s") % values
     if followup.kind == Kind.CHECK_IN:
         return _("Check in with %(company)s about %(position)s") % values
+    if followup.kind == Kind.APPLY_BY:
+        deadline = short_day(application.apply_by) if application.apply_by else ""
+        return _("Apply to %(company)s (%(position)s) by %(deadline)s") % {
+            **values,
+            "deadline": deadline,
+        }
     return _("Ask %(company)s for feedback (%(position)s)") % values
 
 

@@ -52,6 +52,8 @@ APPLICATION_FIELDS = [
     "status_changed_at",
     "applied_on",
     "decision_expected_on",
+    # The posting's deadline: a saved application's apply-by reminder is worked out from it.
+    "apply_by",
     "not_counted",
     "not_counted_reason",
     "expected_salary",
@@ -64,7 +66,6 @@ APPLICATION_FIELDS = [
     # What the posting said (issue 13); files from before have none of these: blank on import.
     "description",
     "employment_type",
-    "apply_by",
     "salary_min",
     "salary_max",
     "salary_currency",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followups.models import Followup
+from followups.models import Digest, Followup
 
 
 @admin.register(Followup)
@@ -32,6 +32,30 @@ class FollowupAdmin(admin.ModelAdmin):
         "skip_reason",
         "notified_at",
         "sent_late",
+        "created_at",
+        "updated_at",
+    ]
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    list_display = ["id", "owner", "day", "state", "item_count", "attempts", "sent_at"]
+    list_filter = ["state"]
+    search_fields = ["owner__email"]
+    raw_id_fields = ["owner"]
+    list_select_related = ["owner"]
+    date_hierarchy = "day"
+    ordering = ["-day", "-id"]
+    # Written by the digest pass only.
+    readonly_fields = [
+        "state",
+        "next_attempt_at",
+        "claimed_until",
+        "claim_token",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "item_count",
         "created_at",
         "updated_at",
     ]

@@ -24,15 +24,17 @@ from time import monotonic, sleep
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import OperationalError, transaction
 from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from applications.models import Status
 from followups import policy
 from followups.emails import reminder_message
-from followups.models import STALE_REASONS, Followup, State
+from followups.models import STALE_REASONS, Followup, Kind, State
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,8 @@ class DispatchResult:
     sent: int = 0
     # Reminder emails turned off: shown in the app only.
     not_emailed: int = 0
-    # Thank-you and feedback reminders too late to send (policy.is_stale).
+    # Thank-you and feedback reminders too late to send (policy.is_stale), and apply-by
+    # reminders whose deadline passed.
     skipped_stale: int = 0
     # Sending failed, or the mail server could not be reached; tried again after a backoff.
     retrying: int = 0
@@ -70,7 +73,8 @@ class DispatchResult:
     # Due inside the user's quiet hours (a retry or a catch-up pass at night): handed back to
     # wait for their end, without using up an attempt.
     deferred: int = 0
-    # Job-search obligation reminders whose target was met before they went.
+    # Job-search obligation reminders whose target was met before they went, and apply-by
+    # reminders of applications no longer saved.
     cancelled: int = 0
     # The result could not be recorded: the claim was lost (lease expired and taken over, or the
     # user closed or moved the follow-up meanwhile).
@@ -126,8 +130,12 @@ def describe_error(exc: BaseException) -> str:
 
 def _claimable(now: datetime.datetime):
     # Served by followup_dispatch_idx (partial on state = scheduled, ordered by next_attempt_at).
-    return Followup.objects.filter(state=State.SCHEDULED, next_attempt_at__lte=now).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    # The follow-ups of people on the morning digest are the digest's (followups.digest). A
+    # subquery rather than a join, so that FOR UPDATE locks follow-ups only, never users.
+    return (
+        Followup.objects.filter(state=State.SCHEDULED, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .exclude(owner_id__in=get_user_model().objects.digest_recipients().values("pk"))
     )
 
 
@@ -319,19 +327,48 @@ def _obligation_settled(followup: Followup, now: datetime.datetime) -> tuple | N
     return None
 
 
-def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: _Mail) -> str:
-    """Deal with one claimed row; the outcome's name in DispatchResult."""
+def _apply_by_settled(followup: Followup, now: datetime.datetime) -> tuple | None:
+    """(state, reason, outcome) for an apply-by reminder past its use, else None.
+
+    The deadline's day is over (a worker down across it): skipped as too late. The status
+    moved past "saved" by a path that did not sync: cancelled, as the sync would have.
+    """
+    application = followup.application
+    if application.status != Status.SAVED or application.apply_by is None:
+        return State.CANCELLED, "", "cancelled"
+    prefs = policy.Preferences.from_user(followup.owner)
+    if policy.apply_by_passed(application.apply_by, prefs, now):
+        return State.SKIPPED, STALE_REASONS[followup.kind], "skipped_stale"
+    return None
+
+
+def closing_instead(followup: Followup, now: datetime.datetime) -> tuple | None:
+    """(state, reason, outcome) for a due follow-up to close instead of reminding of it.
+
+    Too late to be worth it (policy.is_stale), or with nothing left to say (an obligation met,
+    an apply-by whose deadline passed). The morning digest asks the same before listing one.
+    """
     if followup.is_obligation:
         settled = _obligation_settled(followup, now)
         if settled:
-            state, reason, outcome = settled
-            closed = followup.close(state, now=now, reason=reason)
-            ok = _finish(followup.pk, token, **{name: getattr(followup, name) for name in closed})
-            return outcome if ok else "lost"
+            return settled
+    if followup.kind == Kind.APPLY_BY:
+        settled = _apply_by_settled(followup, now)
+        if settled:
+            return settled
     if policy.is_stale(followup.kind, followup.due_at, now):
-        closed = followup.close(State.SKIPPED, now=now, reason=STALE_REASONS[followup.kind])
+        return State.SKIPPED, STALE_REASONS[followup.kind], "skipped_stale"
+    return None
+
+
+def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: _Mail) -> str:
+    """Deal with one claimed row; the outcome's name in DispatchResult."""
+    settled = closing_instead(followup, now)
+    if settled:
+        state, reason, outcome = settled
+        closed = followup.close(state, now=now, reason=reason)
         ok = _finish(followup.pk, token, **{name: getattr(followup, name) for name in closed})
-        return "skipped_stale" if ok else "lost"
+        return outcome if ok else "lost"
     owner = followup.owner
     if not owner.reminders_enabled or not owner.is_active:
         # The user turned reminder emails off: the follow-up is due all the same and shows in

@@ -22,6 +22,11 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def web_url(url: str) -> str:
+    """The URL if it is an http(s) one, else "": only those become links in an email."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 def reminder_context(followup: Followup, *, late: bool) -> dict:
     application = followup.application
     interview = followup.interview
@@ -45,7 +50,9 @@ def reminder_context(followup: Followup, *, late: bool) -> dict:
         f"?period={followup.period_first.isoformat()}"
         if followup.period_first
         else "",
-        "draft_url": links.draft_url(followup) if application is not None else "",
+        # An apply-by reminder has nothing to draft: the application itself is the task.
+        "draft_url": links.draft_url(followup) if followup.has_draft else "",
+        "posting_url": web_url(application.posting_url) if application is not None else "",
         "done_url": links.action_url(followup, "done"),
         "snooze_url": links.action_url(followup, "snooze"),
         "unsubscribe_url": links.unsubscribe_url(user),

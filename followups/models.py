@@ -21,6 +21,13 @@ class Kind(models.TextChoices):
     CHECK_IN = "check_in", _("Application check-in")
     # Belongs to the person, not to an application: the review period's count is short.
     OBLIGATION = "obligation", _("Job-search obligation")
+    # A saved application's deadline is near: apply (followups.policy.apply_by_due).
+    APPLY_BY = "apply_by", _("Apply by")
+
+
+# Kinds with an email or call draft (drafts.models.Kind has the same values). The others have
+# nothing to write: an obligation's answer is the report, an apply-by's the application itself.
+DRAFT_KINDS = frozenset({Kind.THANK_YOU, Kind.CALL, Kind.FEEDBACK, Kind.CHECK_IN})
 
 
 class State(models.TextChoices):
@@ -58,6 +65,10 @@ class SkipReason(models.TextChoices):
         "stale_obligation",
         _("Skipped: the review period had ended before the reminder could go."),
     )
+    STALE_APPLY_BY = (
+        "stale_apply_by",
+        _("Skipped: the application deadline passed before the reminder could go."),
+    )
 
 
 # The reason code of a follow-up skipped because it came too late, by kind.
@@ -66,6 +77,7 @@ STALE_REASONS = {
     Kind.CALL: SkipReason.STALE_CALL,
     Kind.FEEDBACK: SkipReason.STALE_FEEDBACK,
     Kind.OBLIGATION: SkipReason.STALE_OBLIGATION,
+    Kind.APPLY_BY: SkipReason.STALE_APPLY_BY,
 }
 
 
@@ -196,6 +208,13 @@ class Followup(models.Model):
                 condition=Q(kind="check_in") & ~Q(state="cancelled"),
                 name="followup_one_check_in_per_application",
             ),
+            # A deadline is reminded of once per application; a deadline moved later moves
+            # this row (followups.services._plan) rather than adding one.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="apply_by") & ~Q(state="cancelled"),
+                name="followup_one_apply_by_per_application",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +227,11 @@ class Followup(models.Model):
     @property
     def is_obligation(self) -> bool:
         return self.kind == Kind.OBLIGATION
+
+    @property
+    def has_draft(self) -> bool:
+        """Whether there is an email or a call script to write for it (drafts)."""
+        return self.kind in DRAFT_KINDS
 
     @cached_property
     def obligation_missing(self) -> int:
@@ -360,6 +384,54 @@ class Followup(models.Model):
         self.completed_at = now
         self.skip_reason = reason
         return ["state", "completed_at", "skip_reason", *self.release_claim()]
+
+
+class DigestState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    # Nothing was due or overdue that day: no email, and the day is over all the same.
+    EMPTY = "empty", _("Nothing to send")
+    FAILED = "failed", _("Failed")
+
+
+class Digest(models.Model):
+    """The morning digest of one person's local day (followups.digest): one email, sent once.
+
+    One row per (owner, day), made by the pass that takes the day: of two passes at once, the
+    unique constraint lets one insert it. Its lease (claimed_until, claim_token) works as a
+    follow-up's does: a worker killed mid-send leaves a claim that another pass takes after the
+    lease. The follow-ups it lists are claimed under the same token and marked notified with
+    it when the email is out.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    day = models.DateField(_("day"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=DigestState.choices, default=DigestState.PENDING
+    )
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [
+            # One digest per person and local day: the digest pass's insert is its claim, and
+            # its look-up of the days already handled, (owner, day) IN …, reads this index.
+            models.UniqueConstraint(fields=["owner", "day"], name="digest_one_per_owner_and_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"digest of {self.owner_id} for {self.day} ({self.state})"
 
 
 class UsedActionLink(models.Model):

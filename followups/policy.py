@@ -31,7 +31,9 @@ STALE_CALL_AFTER = timedelta(days=14)
 # Asking for feedback weeks after the outcome (an old rejection imported or logged late) only
 # puzzles the employer: such a request is skipped, whether it is scheduled or dispatched late.
 STALE_FEEDBACK_AFTER = timedelta(days=14)
-KINDS = frozenset({"thank_you", "call", "feedback", "check_in", "obligation"})
+KINDS = frozenset({"thank_you", "call", "feedback", "check_in", "obligation", "apply_by"})
+# An application not yet sent is reminded of its deadline this many business days before it.
+APPLY_BY_LEAD_BUSINESS_DAYS = 2
 
 _SATURDAY_AND_SUNDAY = frozenset({5, 6})
 
@@ -53,6 +55,10 @@ class Preferences:
     review_period_months: int = 1
     review_period_start: date | None = None
     obligation_reminder_days: int = 5
+    apply_by_enabled: bool = True
+    # The morning digest (followups.digest): one email a day instead of each reminder.
+    digest_enabled: bool = False
+    digest_time: time = time(8, 0)
 
     @classmethod
     def from_user(cls, user: Any) -> Preferences:
@@ -85,14 +91,19 @@ USER_FIELDS: dict[str, tuple[str, Any]] = {
     "call_delay_business_days": ("call_delay_business_days", _same),
     "call_time": ("call_time", _same),
     "feedback_enabled": ("feedback_enabled", _same),
+    "apply_by_enabled": ("apply_by_enabled", _same),
     "quiet_hours_start": ("quiet_start", _same),
     "quiet_hours_end": ("quiet_end", _same),
     "applications_required": ("applications_required", _same),
     "review_period_months": ("review_period_months", _same),
     "review_period_start": ("review_period_start", _same),
     "obligation_reminder_days": ("obligation_reminder_days", _same),
+    "digest_enabled": ("digest_enabled", _same),
+    "digest_time": ("digest_time", _same),
 }
-TIMING_FIELDS = frozenset(USER_FIELDS)
+# The digest decides how reminders reach the person, not when anything is due: changing it
+# reschedules nothing.
+TIMING_FIELDS = frozenset(USER_FIELDS) - {"digest_enabled", "digest_time"}
 
 
 # --- Business days -------------------------------------------------------------------------------
@@ -314,6 +325,96 @@ def obligation_due(period_last: date, prefs: Preferences, now: datetime) -> date
     return out_of_quiet_hours(now, prefs)
 
 
+def _business_days_before(day: date, n: int, country: str) -> date:
+    """The n-th business day before `day` (`day` itself not counted, whatever it is)."""
+    for _ in range(max(n, 1)):
+        day -= timedelta(days=1)
+        while not is_business_day(day, country):
+            day -= timedelta(days=1)
+    return day
+
+
+def apply_by_due(deadline: date, prefs: Preferences, now: datetime) -> datetime | None:
+    """When the reminder to apply before a posting's deadline is due; None once it is too late.
+
+    APPLY_BY_LEAD_BUSINESS_DAYS business days before the deadline, the deadline itself not
+    counted (a Friday deadline is reminded of on Wednesday, a Monday one on the Thursday
+    before, Midsummer Eve and the weekend skipped), at `call_time`, out of quiet hours, on a
+    business day: the hour the person set for acting on follow-ups. The deadline is a date in
+    the person's calendar and lasts until the end of that local day.
+
+    With less than that left (a posting saved the day before it closes), the reminder is due
+    now, out of quiet hours, on any day: a deadline does not wait for a business day, and
+    there is still time to apply. The sync then leaves it where it is once it is due
+    (followups.services), rather than moving it on by a minute with every save.
+
+    None when the deadline has passed, or when the end of the quiet hours would already be
+    past it (a deadline of today, seen at 23:00): the reminder would only tell the person what
+    they can no longer do.
+    """
+    tz = _zone(prefs.time_zone)
+    now = _utc(now)
+    if now.astimezone(tz).date() > deadline:
+        return None
+    day = _business_days_before(deadline, APPLY_BY_LEAD_BUSINESS_DAYS, prefs.country)
+    due = _business_moment(day, prefs)
+    if due >= now:
+        return due
+    due = out_of_quiet_hours(now, prefs)
+    return due if due.astimezone(tz).date() <= deadline else None
+
+
+def apply_by_passed(deadline: date, prefs: Preferences, now: datetime) -> bool:
+    """Whether the deadline's local day is over (the dispatcher skips such a reminder)."""
+    return _utc(now).astimezone(_zone(prefs.time_zone)).date() > deadline
+
+
+# --- The morning digest --------------------------------------------------------------------------
+
+
+def digest_moment(day: date, prefs: Preferences) -> datetime:
+    """When the digest of the local date `day` may go: at `digest_time` that day.
+
+    A digest time inside the quiet hours is read as the end of the quiet hours on the morning
+    of that day: with quiet hours 21:00–08:00, a digest set for 07:00 (or for 22:00) comes at
+    08:00 the same day. The same day, rather than the end of the quiet period a late evening
+    time falls in (the next morning): a digest belongs to its own business day, and the next
+    morning may be a Saturday. A time that does not exist that day (the spring-forward gap) is
+    moved forward by the gap, as everywhere here (_local).
+    """
+    tz = _zone(prefs.time_zone)
+    moment = _local(day, prefs.digest_time, tz)
+    if _quiet_period(moment.astimezone(tz), prefs) is None:
+        return moment
+    return _local(day, prefs.quiet_end, tz)
+
+
+def digest_day(now: datetime, prefs: Preferences) -> date | None:
+    """The local date whose digest is to go at `now`, or None when no digest may go now.
+
+    Only on a business day (weekends and the country's public holidays have none), from its
+    digest_moment on, and outside quiet hours. A digest missed because no worker ran at its
+    hour goes once one runs again the same day, out of quiet hours; a day whose digest did not
+    go by the evening's quiet hours has none. Whatever it would have listed is still due or
+    overdue, so the next business day's digest lists it: after any number of missed days
+    there is one digest, never one per missed day.
+    """
+    tz = _zone(prefs.time_zone)
+    now = _utc(now)
+    local = now.astimezone(tz)
+    day = local.date()
+    if not is_business_day(day, prefs.country) or now < digest_moment(day, prefs):
+        return None
+    if _quiet_period(local, prefs) is not None:
+        return None
+    return day
+
+
+def day_end(day: date, prefs: Preferences) -> datetime:
+    """The UTC instant the person's local day `day` ends (midnight after it, local)."""
+    return _local(day + timedelta(days=1), time(0), _zone(prefs.time_zone))
+
+
 # --- Snooze --------------------------------------------------------------------------------------
 
 # What a person may ask for when they snooze a reminder, in the order the page offers them.
@@ -416,16 +517,24 @@ def wanted_followups(
     final: bool = False,
     decision_date: date | None = None,
     outcome_recorded_at: datetime | None = None,
+    apply_by: date | None = None,
+    now: datetime | None = None,
 ) -> list[Wanted]:
     """The follow-ups an application should have now, given its live interviews.
 
     `interviews` are (handle, end) pairs, oldest first. `ended`: the person ended it or the
     employer went quiet, so nothing more is asked; `final`: an offer or a rejection was
     recorded at `outcome_recorded_at`, so feedback is asked for instead of a call.
+    `apply_by`: the deadline of an application not sent yet (status "saved"), else None; its
+    reminder is wanted while apply_by_due, at `now`, still finds a moment for it.
     """
     if ended:
         return []
     wanted = []
+    if apply_by is not None and now is not None and prefs.apply_by_enabled:
+        due = apply_by_due(apply_by, prefs, now)
+        if due is not None:
+            wanted.append(Wanted("apply_by", None, due))
     if prefs.thank_you_enabled:
         wanted += [Wanted("thank_you", ref, thank_you_due(end, prefs)) for ref, end in interviews]
     latest = interviews[-1][0] if interviews else None

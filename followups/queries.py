@@ -24,6 +24,7 @@ DASHBOARD_ROW_FIELDS = (
     "next_attempt_at",  # "Held until 08:00, your quiet hours" (followups_tags.quiet_hold)
     "application__company",
     "application__position",
+    "application__apply_by",  # an apply-by card names the deadline
     "interview",  # its id: a call card names the interviewers (_attach_interviewers)
     # A job-search obligation's sentence (Followup.obligation_text) and its report link.
     "owner_id",

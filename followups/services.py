@@ -39,6 +39,7 @@ from followups import policy
 from followups.links import ACTION_LINK_MAX_AGE
 from followups.models import (
     OPEN_STATES,
+    STALE_REASONS,
     Followup,
     Kind,
     SkipReason,
@@ -71,11 +72,15 @@ class FollowupActionError(ValueError):
 
 def _key(kind: str, interview_id: int | None) -> tuple[str, int | None]:
     # A feedback request belongs to the application; the interview it points at is only context.
-    return (kind, None if kind == Kind.FEEDBACK else interview_id)
+    # An apply-by reminder is about the application alone.
+    return (kind, None if kind in (Kind.FEEDBACK, Kind.APPLY_BY) else interview_id)
 
 
 def _wanted(
-    application: Application, interviews: list[Interview], prefs: policy.Preferences
+    application: Application,
+    interviews: list[Interview],
+    prefs: policy.Preferences,
+    now: datetime.datetime,
 ) -> dict[tuple[str, int | None], policy.Wanted]:
     """The follow-ups the application should have now, by (kind, interview id)."""
     wanted = policy.wanted_followups(
@@ -85,8 +90,35 @@ def _wanted(
         final=application.status in FINAL_OUTCOME_STATUSES,
         decision_date=application.decision_expected_on,
         outcome_recorded_at=application.status_changed_at,
+        apply_by=application.apply_by if application.status == Status.SAVED else None,
+        now=now,
     )
     return {_key(want.kind, want.interview): want for want in wanted}
+
+
+def _settle_apply_by(
+    row: Followup, application: Application, prefs: policy.Preferences, now: datetime.datetime
+) -> str | None:
+    """How an apply-by reminder no longer wanted ends: the state to close it in, or None.
+
+    - the status moved past "saved": one still waiting is cancelled; one already sent (or
+      failed) is done, since the person applied, or cancelled if they withdrew instead;
+    - still saved, with a deadline and the reminder on: the deadline left no moment for it
+      (policy.apply_by_due), so one still waiting is skipped as too late, with the reason;
+    - the deadline removed or the reminder turned off: one still waiting is cancelled;
+      one sent stays as it is, the person's to close.
+    """
+    if application.status != Status.SAVED:
+        if row.state == State.SCHEDULED:
+            return State.CANCELLED
+        if row.state in (State.NOTIFIED, State.FAILED):
+            return State.CANCELLED if application.status in ENDED_STATUSES else State.DONE
+        return None
+    if row.state != State.SCHEDULED:
+        return None
+    if application.apply_by is not None and prefs.apply_by_enabled:
+        return State.SKIPPED
+    return State.CANCELLED
 
 
 def _reopens(row: Followup, due_at: datetime.datetime, now: datetime.datetime) -> bool:
@@ -155,7 +187,7 @@ def _locked(application_ids) -> list[Application]:
 def _plan(application: Application, prefs: policy.Preferences, now: datetime.datetime) -> _Plan:
     """Compare the wanted follow-ups with the rows (no queries); the rows take their new values."""
     rows: list[Followup] = application.followup_rows
-    wanted = _wanted(application, application.live_interviews, prefs)
+    wanted = _wanted(application, application.live_interviews, prefs, now)
     plan = _Plan()
 
     # Cancel first, so that a replaced call is out of the way before its successor is created
@@ -165,6 +197,21 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
             if row.is_open and application.status != Status.APPLIED:
                 plan.cancel_ids.append(row.pk)
                 row.close(State.CANCELLED, now=now)
+            continue
+        if row.kind == Kind.APPLY_BY and _key(row.kind, row.interview_id) not in wanted:
+            state = _settle_apply_by(row, application, prefs, now)
+            if state == State.CANCELLED and row.state == State.SCHEDULED:
+                plan.cancel_ids.append(row.pk)
+                row.close(State.CANCELLED, now=now)
+            elif state == State.SKIPPED:
+                # Written as a move is: only while still scheduled.
+                row.close(State.SKIPPED, now=now, reason=STALE_REASONS[row.kind])
+                plan.moved.append(row)
+            elif state is not None:
+                # Sent already (no pass works on it): under the application's lock, as the
+                # user's own Done would be.
+                row.close(state, now=now)
+                plan.saved.append(row)
             continue
         if row.state == State.SCHEDULED and _key(row.kind, row.interview_id) not in wanted:
             plan.cancel_ids.append(row.pk)
@@ -188,6 +235,14 @@ def _plan(application: Application, prefs: policy.Preferences, now: datetime.dat
                 # The snooze landed under the preferences of its day; quiet hours, a time zone
                 # or a country changed since may have put it inside quiet hours or on a holiday.
                 due = max(due, policy.snooze_release(row.snoozed_until, prefs))
+            if (
+                want.kind == Kind.APPLY_BY
+                and row.due_at <= now
+                and due <= policy.out_of_quiet_hours(now, prefs)
+            ):
+                # Due already and still wanted at once (less than the lead time left): the
+                # dispatcher takes it as it is, rather than a minute later after every save.
+                due = row.due_at
             next_attempt = _next_attempt(row, due, prefs, now)
             if (
                 row.due_at == due
@@ -311,14 +366,18 @@ def _resync_candidates(user):
     """The ids of the user's applications that have, or may want, a follow-up.
 
     Scheduled rows may need moving or cancelling; live interviews may want a thank-you or a
-    call; a final outcome may want a feedback request. Any other application has nothing to
+    call; a final outcome may want a feedback request; a saved application's deadline may want
+    its apply-by reminder. Any other application has nothing to
     gain from a resync, however many there are.
     """
     scheduled = Followup.objects.filter(application=OuterRef("pk"), state=State.SCHEDULED)
     interviews = Interview.objects.filter(application=OuterRef("pk"), cancelled=False)
+    deadline = Q(status=Status.SAVED, apply_by__isnull=False)
     return (
         Application.objects.filter(owner=user)
-        .filter(Q(status__in=FINAL_OUTCOME_STATUSES) | Exists(scheduled) | Exists(interviews))
+        .filter(
+            Q(status__in=FINAL_OUTCOME_STATUSES) | deadline | Exists(scheduled) | Exists(interviews)
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -691,6 +750,8 @@ def followup_restore_keys(followup: Followup, interview_key) -> list[tuple]:
             keys.append(("feedback",))  # followup_one_feedback_per_application
         if followup.kind == Kind.CHECK_IN:
             keys.append(("check_in",))  # followup_one_check_in_per_application
+        if followup.kind == Kind.APPLY_BY:
+            keys.append(("apply_by",))  # followup_one_apply_by_per_application
     if followup.kind == Kind.CALL and followup.state == State.SCHEDULED:
         keys.append(("call",))  # followup_one_pending_call_per_application
     return keys

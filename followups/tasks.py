@@ -13,6 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from followups.digest import send_digests
 from followups.dispatch import DispatchResult, dispatch_due, has_due
 from followups.services import followups_sync_obligations
 
@@ -111,3 +112,15 @@ def sync_obligations() -> int:
     passing (a new month with nothing logged yet). Hourly: a period's reminder is days away.
     """
     return followups_sync_obligations()
+
+
+@shared_task(name="followups.tasks.send_due_digests")
+def send_due_digests() -> dict[str, int]:
+    """The morning digests whose time has come (followups.digest), on the dispatcher's beat.
+
+    Its own task, so that a slow mail server for the digests never holds up the reminders. With
+    nobody on the digest it is one query.
+    """
+    lease = dispatch_lease()
+    deadline = time.monotonic() + dispatch_time_budget(lease)
+    return send_digests(lease=lease, deadline=deadline).as_dict()

@@ -113,3 +113,33 @@ class FollowupFactory(factory.django.DjangoModelFactory):
     state = State.SCHEDULED
     due_at = factory.LazyFunction(timezone.now)
     next_attempt_at = factory.SelfAttribute("due_at")
+
+
+# What each kind of follow-up is about, as the sync would have found it: the application's
+# status, and whether the follow-up names an interview.
+_KIND_SHAPES = {
+    Kind.THANK_YOU: (Status.INTERVIEWING, True),
+    Kind.CALL: (Status.INTERVIEWING, True),
+    Kind.FEEDBACK: (Status.OFFER, True),
+    Kind.CHECK_IN: (Status.APPLIED, False),
+    Kind.APPLY_BY: (Status.SAVED, False),
+}
+# The kinds about one application, for tests of the engine that hold for every kind.
+APPLICATION_KINDS = list(_KIND_SHAPES)
+
+
+def followup_of_kind(kind: str, *, owner, **fields) -> Followup:
+    """A scheduled follow-up of `kind` (due now unless told otherwise) on an application in the
+    state that kind wants: an interview for a thank-you, a call or feedback, a saved application
+    with its deadline ten days ahead for an apply-by (which the dispatcher checks)."""
+    status, with_interview = _KIND_SHAPES[kind]
+    application = ApplicationFactory(
+        owner=owner,
+        status=status,
+        applied_on=None if status == Status.SAVED else timezone.localdate(),
+        apply_by=timezone.localdate() + datetime.timedelta(days=10)
+        if kind == Kind.APPLY_BY
+        else None,
+    )
+    interview = InterviewFactory(application=application) if with_interview else None
+    return FollowupFactory(application=application, interview=interview, kind=kind, **fields)

@@ -58,6 +58,16 @@ def pages(alice_client, alice):
             label="CV in Finnish",
         )
         call = Followup.objects.get(application=application, kind=Kind.CALL)
+        # Saved, its deadline tomorrow: the apply-by reminder is due now, a card on Today.
+        posting = app_services.application_create(
+            owner=alice,
+            company="Fazer",
+            position="Data Analyst",
+            status="saved",
+            posting_url="https://jobs.example.com/1",
+            apply_by=datetime.date(2026, 3, 11),
+        )
+        apply_by = Followup.objects.get(application=posting, kind=Kind.APPLY_BY)
         draft = Draft.objects.create(
             owner=alice,
             kind="thank_you",
@@ -91,6 +101,7 @@ def pages(alice_client, alice):
             "interview edit form": reverse("applications:interview_update", args=[interview.pk]),
             "interview detail": interview.get_absolute_url(),
             "follow-up page": call.get_absolute_url(),
+            "apply-by follow-up page": apply_by.get_absolute_url(),
             "draft page": reverse("drafts:detail", args=[draft.pk]),
             "preferences": reverse("preferences"),
             "insights": reverse("insights:index"),

@@ -7,7 +7,7 @@ applications knows nothing of follow-ups, and follow-ups draw themselves where a
 from django import template
 from django.utils import timezone
 
-from followups import policy, queries
+from followups import emails, policy, queries
 from followups.models import State
 
 register = template.Library()
@@ -142,6 +142,12 @@ def tel_href(phone: str) -> str:
     phone = (phone or "").strip()
     digits = "".join(char for char in phone if char.isascii() and char.isdigit())
     return ("+" + digits) if phone.startswith("+") and digits else digits
+
+
+@register.filter
+def web_url(url: str) -> str:
+    """The URL if it is an http(s) one, else "": only those become links (a posting's URL)."""
+    return emails.web_url(url or "")
 
 
 @register.simple_tag(takes_context=True)

@@ -82,3 +82,41 @@ def test_anonymous_visitor_can_switch_language(client):
     response = client.post(reverse("set_language"), {"language": "fi", "next": "/accounts/login/"})
     assert response.status_code == 302
     assert client.get(reverse("login")).content.decode().count('<html lang="fi">') == 1
+
+
+def test_the_digest_is_saved_with_its_time(alice_client, alice):
+    response = alice_client.post(
+        reverse("preferences"), preferences_data(digest_enabled="on", digest_time="07:15")
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.digest_enabled, alice.digest_time) == (True, datetime.time(7, 15))
+
+
+def test_the_digest_asks_for_its_time_only_when_on(alice_client, alice):
+    refused = alice_client.post(
+        reverse("preferences"), preferences_data(digest_enabled="on", digest_time="")
+    )
+    assert refused.status_code == 200
+    assert_error_next_to(refused, "digest_time", "Choose the time of day for the digest.")
+
+    saved = alice_client.post(reverse("preferences"), preferences_data(digest_time=""))
+    assert saved.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.digest_enabled, alice.digest_time) == (False, datetime.time(8, 0))
+
+
+def test_the_preferences_page_names_the_digest(alice_client):
+    page = alice_client.get(reverse("preferences")).content.decode()
+    assert "Digest: send one email a day instead of each reminder" in page
+    assert 'type="time" name="digest_time" value="08:00"' in page
+
+
+def test_turning_the_digest_on_reschedules_nothing(alice, django_assert_max_num_queries):
+    from accounts.services import user_preferences_update
+    from followups.policy import TIMING_FIELDS
+
+    assert not {"digest_enabled", "digest_time"} & TIMING_FIELDS
+    # Read and lock the row, save it, renew data_version, in a savepoint: no follow-up query.
+    with django_assert_max_num_queries(5):
+        user_preferences_update(user=alice, digest_enabled=True, digest_time=datetime.time(7, 0))

@@ -107,11 +107,22 @@ def person(db):
         interview=interview,
     )
     call = Followup.objects.get(application=application, kind=Kind.CALL)
+    # A posting to apply for by tomorrow: its apply-by reminder (due at once) in its colour.
+    posting = app_services.application_create(
+        owner=user,
+        company="Fazer",
+        position="Data Analyst",
+        status="saved",
+        posting_url="https://jobs.example.com/1",
+        apply_by=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    apply_by = Followup.objects.get(application=posting, kind=Kind.APPLY_BY)
     pages = {
         "today": reverse("applications:dashboard"),
         "applications": reverse("applications:application_list"),
         "application": application.get_absolute_url(),
         "follow-up": call.get_absolute_url(),
+        "apply-by follow-up": apply_by.get_absolute_url(),
         "follow-ups": reverse("followups:followup_list"),
         "drafts": reverse("drafts:list"),
         "insights": reverse("insights:index"),

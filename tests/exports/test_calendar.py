@@ -9,8 +9,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from applications.services import interview_cancel, interview_update
+from exports.calendar import feed_ics
 from exports.models import CalendarFeed
-from followups.models import Followup, State
+from followups.models import Followup, Kind, State
 from tests.exports.factories import application_for, helsinki, interview_for
 
 UTC = datetime.UTC
@@ -290,3 +291,21 @@ def test_the_interview_page_links_add_to_calendar_to_its_ics(alice_client, alice
     link = f'href="{ics_url(interview)}" download>Add to calendar</a>'
     assert link in html
     assert alice_client.get(ics_url(interview)).status_code == 200
+
+
+def test_the_calendar_feed_also_lists_a_job_search_obligation(alice, frozen):
+    """The feed names every kind it carries; one about no application included."""
+    due = helsinki(2025, 1, 24, 10, 0)
+    Followup.objects.create(
+        owner=alice,
+        kind=Kind.OBLIGATION,
+        period_first=datetime.date(2025, 1, 1),
+        period_last=datetime.date(2025, 1, 31),
+        due_at=due,
+        next_attempt_at=due,
+    )
+    alice.applications_required = 2
+    alice.save()
+
+    feed = feed_ics(alice).decode().replace("\r\n ", "")
+    assert "Job-search obligation: 2 applications still needed by 31 Jan." in feed

@@ -1,6 +1,7 @@
 """The JSON export imports back: into a fresh account, into the same one again, never half-way."""
 
 import copy
+import datetime
 import json
 
 import pytest
@@ -115,6 +116,94 @@ def test_export_import_export_gives_the_same_data(client, alice, bob, frozen):
     assert imported(response), response.content.decode()
     assert comparable(export_of(bob)) == comparable(exported)
     assert counts(bob) == counts(alice)
+
+
+def test_the_apply_by_reminder_and_the_digest_preferences_travel_with_the_export(
+    client, alice, bob, frozen
+):
+    fill_account(alice)
+    application_for(
+        alice,
+        company="Fazer",
+        position="Data Analyst",
+        status="saved",
+        applied_on=None,
+        apply_by=datetime.date(2025, 2, 14),
+    )
+    alice.digest_enabled = True
+    alice.digest_time = datetime.time(7, 45)
+    alice.save()
+    exported = export_account(alice)
+    [waiting] = [a for a in exported["applications"] if a["company"] == "Fazer"]
+    assert waiting["apply_by"] == "2025-02-14"
+    assert [(f["kind"], f["state"], f["due_at"]) for f in waiting["followups"]] == [
+        ("apply_by", "scheduled", "2025-02-12T08:00:00Z")
+    ]
+    preferences = exported["account"]["preferences"]
+    assert (preferences["digest_enabled"], preferences["digest_time"]) == (True, "07:45:00")
+    assert preferences["apply_by_enabled"] is True
+
+    client.force_login(bob)
+    assert imported(upload(client, exported, take_preferences=True))
+
+    bob.refresh_from_db()
+    assert (bob.digest_enabled, str(bob.digest_time)) == (True, "07:45:00")
+    restored = Followup.objects.get(owner=bob, kind="apply_by")
+    assert (restored.application.apply_by.isoformat(), restored.state) == (
+        "2025-02-14",
+        "scheduled",
+    )
+    assert restored.due_at == helsinki(2025, 2, 12, 10, 0)
+    assert comparable(export_of(bob)) == comparable(exported)
+
+
+def test_an_export_from_before_apply_by_and_the_digest_still_imports(bob_client, bob, frozen):
+    """No deadline, no digest preferences, no such kind: the defaults stand."""
+    data = {
+        "schema": "seuranta-export",
+        "version": 1,
+        "account": {"preferences": {"call_time": "09:00", "thank_you_enabled": True}},
+        "applications": [
+            {
+                "company": "Kone Oyj",
+                "position": "Engineer",
+                "status": "saved",
+                "status_changed_at": "2025-01-02T08:00:00Z",
+                "followups": [],
+            }
+        ],
+    }
+    assert imported(upload(bob_client, data, take_preferences=True))
+
+    bob.refresh_from_db()
+    assert (bob.digest_enabled, bob.apply_by_enabled) == (False, True)
+    assert Application.objects.get(owner=bob).apply_by is None
+    assert not Followup.objects.filter(owner=bob).exists()
+
+
+def test_a_second_apply_by_for_one_application_is_a_problem_named_in_the_file(
+    bob_client, bob, frozen
+):
+    followup = {"kind": "apply_by", "state": "scheduled", "due_at": "2025-02-12T08:00:00Z"}
+    data = {
+        "schema": "seuranta-export",
+        "version": 1,
+        "applications": [
+            {
+                "company": "Fazer",
+                "position": "Data Analyst",
+                "status": "saved",
+                "apply_by": "2025-02-14",
+                "status_changed_at": "2025-01-02T08:00:00Z",
+                "followups": [followup, dict(followup)],
+            }
+        ],
+    }
+    response = upload(bob_client, data)
+
+    assert refused(response)
+    assert "A second follow-up of this kind is not allowed." in response.content.decode()
+    assert not Followup.objects.filter(owner=bob).exists()
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(client, alice, bob, frozen):

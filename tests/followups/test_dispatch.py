@@ -26,10 +26,12 @@ from followups.tasks import (
     dispatch_until_done,
 )
 from tests.factories import (
+    APPLICATION_KINDS,
     ApplicationFactory,
     ContactFactory,
     FollowupFactory,
     InterviewFactory,
+    followup_of_kind,
 )
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
@@ -96,8 +98,9 @@ def due(owner, **fields) -> Followup:
     return FollowupFactory(application=ApplicationFactory(owner=owner), **fields)
 
 
-def test_a_due_follow_up_is_emailed_once_and_marked_notified(alice, mailoutbox):
-    followup = due(alice, due_at=NOW - MINUTE)
+@pytest.mark.parametrize("kind", APPLICATION_KINDS)
+def test_a_due_follow_up_is_emailed_once_and_marked_notified(alice, mailoutbox, kind):
+    followup = followup_of_kind(kind, owner=alice, due_at=NOW - MINUTE)
 
     result = dispatch_due()
 
@@ -110,8 +113,9 @@ def test_a_due_follow_up_is_emailed_once_and_marked_notified(alice, mailoutbox):
     assert (followup.attempts, followup.sent_late) == (1, False)
 
 
-def test_a_second_pass_sends_nothing(alice, mailoutbox):
-    due(alice)
+@pytest.mark.parametrize("kind", APPLICATION_KINDS)
+def test_a_second_pass_sends_nothing(alice, mailoutbox, kind):
+    followup_of_kind(kind, owner=alice)
     dispatch_due()
 
     result = dispatch_due()
@@ -129,17 +133,19 @@ def test_a_follow_up_not_yet_due_waits(alice, mailoutbox, frozen):
     assert mailoutbox[0].extra_headers["X-Seuranta-Followup"] == str(followup.pk)
 
 
+@pytest.mark.parametrize("kind", APPLICATION_KINDS)
 @pytest.mark.parametrize("state", [State.NOTIFIED, State.DONE, State.SKIPPED, State.CANCELLED])
-def test_only_scheduled_follow_ups_are_sent(alice, mailoutbox, state):
-    due(alice, state=state)
+def test_only_scheduled_follow_ups_are_sent(alice, mailoutbox, state, kind):
+    followup_of_kind(kind, owner=alice, state=state)
 
     assert dispatch_due().claimed == 0
     assert mailoutbox == []
 
 
-def test_a_dead_workers_claim_is_taken_over_after_the_lease(alice, mailoutbox, frozen):
+@pytest.mark.parametrize("kind", APPLICATION_KINDS)
+def test_a_dead_workers_claim_is_taken_over_after_the_lease(alice, mailoutbox, frozen, kind):
     """A worker claimed the row and died: nothing is sent until the lease runs out, then once."""
-    followup = due(alice)
+    followup = followup_of_kind(kind, owner=alice)
     [(pk, dead_token)] = claim_due(now=NOW, batch_size=10, lease=5 * MINUTE)
 
     assert dispatch_due().claimed == 0
@@ -156,9 +162,10 @@ def test_a_dead_workers_claim_is_taken_over_after_the_lease(alice, mailoutbox, f
     assert followup.state == State.NOTIFIED
 
 
-def test_an_smtp_failure_is_recorded_and_retried_with_backoff(alice, settings, frozen):
+@pytest.mark.parametrize("kind", APPLICATION_KINDS)
+def test_an_smtp_failure_is_recorded_and_retried_with_backoff(alice, settings, frozen, kind):
     """The row stays unsent with the error; the next try waits 1, then 2 minutes; then it goes."""
-    followup = due(alice)
+    followup = followup_of_kind(kind, owner=alice)
     settings.EMAIL_BACKEND = f"{HERE}.RefusingBackend"
 
     result = dispatch_due()
@@ -319,9 +326,12 @@ def test_no_email_goes_to_a_user_who_turned_reminders_off(alice, mailoutbox):
     assert (followup.state, followup.notified_at) == (State.NOTIFIED, None)
 
 
-def test_a_follow_up_closed_by_the_user_while_its_email_was_sent_stays_closed(alice, settings):
+@pytest.mark.parametrize("kind", APPLICATION_KINDS)
+def test_a_follow_up_closed_by_the_user_while_its_email_was_sent_stays_closed(
+    alice, settings, kind
+):
     settings.EMAIL_BACKEND = f"{HERE}.MarksDoneWhileSendingBackend"
-    followup = due(alice)
+    followup = followup_of_kind(kind, owner=alice)
 
     result = dispatch_due()
 

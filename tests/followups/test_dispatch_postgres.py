@@ -40,15 +40,24 @@ def make_due_followups(count: int) -> list[int]:
         )
         for i in range(count)
     )
+    # Every other one an apply-by reminder of an application not sent yet, whose deadline the
+    # dispatcher checks before sending: the exactly-once rules hold for each kind.
+    deadline = timezone.localdate() + timedelta(days=10)
     applications = Application.objects.bulk_create(
-        Application(owner=user, company=f"Firm {i} Oy", position="Developer", status=Status.OFFER)
+        Application(
+            owner=user,
+            company=f"Firm {i} Oy",
+            position="Developer",
+            status=Status.SAVED if i % 2 else Status.OFFER,
+            apply_by=deadline if i % 2 else None,
+        )
         for i, user in enumerate(users)
     )
     followups = Followup.objects.bulk_create(
         Followup(
             owner_id=application.owner_id,
             application=application,
-            kind=Kind.FEEDBACK,
+            kind=Kind.APPLY_BY if application.status == Status.SAVED else Kind.FEEDBACK,
             due_at=due,
             next_attempt_at=due,
         )

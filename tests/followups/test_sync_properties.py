@@ -43,7 +43,9 @@ action = st.one_of(
     st.tuples(st.just("resave"), pick),
     st.tuples(st.just("act"), pick, st.sampled_from(["done", "snooze", "skip", "reminded"])),
     st.tuples(st.just("wait"), st.integers(min_value=1, max_value=96)),
-    st.tuples(st.just("prefs"), st.booleans(), st.booleans(), st.booleans()),
+    st.tuples(st.just("prefs"), st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+    # A posting's deadline: set (days from today, past ones too) or removed.
+    st.tuples(st.just("deadline"), st.one_of(st.none(), st.integers(min_value=-5, max_value=20))),
 )
 
 
@@ -92,11 +94,21 @@ def apply(step, application, traveller) -> None:
                 )
         except FollowupActionError:
             pass  # Refused with a message for the user: allowed, and must change nothing.
+    elif name == "deadline":
+        application.refresh_from_db()
+        today = now.astimezone(application.owner.tzinfo).date()
+        apply_by = None if args[0] is None else today + datetime.timedelta(days=args[0])
+        app_services.application_update(application=application, apply_by=apply_by)
     elif name == "wait":
         traveller.shift(datetime.timedelta(hours=args[0]))
     elif name == "prefs":
         user = application.owner
-        user.thank_you_enabled, user.call_enabled, user.feedback_enabled = args
+        (
+            user.thank_you_enabled,
+            user.call_enabled,
+            user.feedback_enabled,
+            user.apply_by_enabled,
+        ) = args
         user.save()
         followups_resync_user(user=user)
 
@@ -106,6 +118,8 @@ def assert_no_duplicates(application) -> None:
     scheduled_calls = rows.filter(kind=Kind.CALL, state=State.SCHEDULED).count()
     assert scheduled_calls <= 1, "two calls waiting for one application"
     assert rows.filter(kind=Kind.FEEDBACK).count() <= 1, "two feedback requests"
+    live_apply_by = rows.filter(kind=Kind.APPLY_BY).exclude(state=State.CANCELLED)
+    assert live_apply_by.count() <= 1, "two apply-by reminders for one deadline"
     per_round = (
         rows.filter(interview__isnull=False, kind__in=[Kind.CALL, Kind.THANK_YOU])
         .values("interview", "kind")
@@ -145,6 +159,11 @@ def assert_in_step(application) -> None:
         assert not waiting.exists()
     assert not waiting.filter(interview__cancelled=True).exists()
     assert not waiting.filter(kind__in=[Kind.CALL, Kind.THANK_YOU], interview=None).exists()
+    apply_by = waiting.filter(kind=Kind.APPLY_BY).first()
+    if apply_by is not None:
+        assert application.status == Status.SAVED, "an apply-by waits for an application sent"
+        assert application.apply_by is not None, "an apply-by waits without a deadline"
+        assert application.owner.apply_by_enabled
 
 
 @pytest.mark.django_db
@@ -160,7 +179,7 @@ def test_no_sequence_of_user_actions_duplicates_a_follow_up(steps):
     with time_machine.travel(START, tick=False) as traveller:
         user = User.objects.create(email=f"prop{next(_users)}@example.com")
         application = app_services.application_create(
-            owner=user, company="Acme Oy", position="Backend Developer"
+            owner=user, company="Acme Oy", position="Backend Developer", status=Status.SAVED
         )
         for step in steps:
             apply(step, application, traveller)

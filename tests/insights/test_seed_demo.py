@@ -51,6 +51,11 @@ def test_it_creates_the_user_with_applications_history_interviews_and_followups(
         assert model.objects.filter(owner=user).exists(), model.__name__
         assert not model.objects.exclude(owner=user).exists(), model.__name__
     assert Interview.objects.filter(owner=user, interviewers__isnull=False).exists()
+    # A posting still to apply for, reminded of before its deadline by the real sync.
+    waiting = Application.objects.get(owner=user, apply_by__isnull=False)
+    assert waiting.status == "saved"
+    reminder = Followup.objects.get(application=waiting)
+    assert (reminder.kind, reminder.state) == ("apply_by", State.SCHEDULED)
 
 
 @pytest.mark.django_db

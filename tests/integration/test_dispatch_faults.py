@@ -6,6 +6,7 @@ ones (minutes of outage, thousands of reminders, SIGKILLed workers) with figures
 """
 
 import datetime
+import itertools
 import shutil
 import subprocess
 import time
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from followups.dispatch import dispatch_due
 from followups.models import Followup, State
-from tests.factories import ApplicationFactory, FollowupFactory, UserFactory
+from tests.factories import APPLICATION_KINDS, UserFactory, followup_of_kind
 from tests.integration.conftest import Inbox, free_port, wait_for
 from tests.services import unavailable
 
@@ -123,17 +124,20 @@ def restartable_smtp(settings):
 
 def due_followups(count: int, due_at: datetime.datetime | None = None) -> list[int]:
     """count follow-ups due at due_at (now by default), each its own user's, without quiet
-    hours: these tests run at any hour, and quiet hours have their own frozen-time tests."""
+    hours: these tests run at any hour, and quiet hours have their own frozen-time tests.
+    Their kinds take turns, so that every kind about an application goes through each fault."""
     ids = []
     for _ in range(count):
         owner = UserFactory(
             quiet_hours_start=datetime.time(0, 0), quiet_hours_end=datetime.time(0, 0)
         )
-        followup = FollowupFactory(
-            application=ApplicationFactory(owner=owner), due_at=due_at or timezone.now()
-        )
+        kind = APPLICATION_KINDS[next(_kinds) % len(APPLICATION_KINDS)]
+        followup = followup_of_kind(kind, owner=owner, due_at=due_at or timezone.now())
         ids.append(followup.pk)
     return ids
+
+
+_kinds = itertools.count()
 
 
 def received(inbox: Inbox) -> Counter:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from followups.digest import send_digests
 from followups.dispatch import dispatch_due
 from followups.tasks import dispatch_lease, dispatch_until_done
 
@@ -7,7 +8,8 @@ from followups.tasks import dispatch_lease, dispatch_until_done
 class Command(BaseCommand):
     help = (
         "Send the reminder emails of due follow-ups: one dispatch pass (for cron users and "
-        "tests), or with --until-done as many passes as the Celery task makes."
+        "tests), or with --until-done as many passes as the Celery task makes; then the "
+        "morning digests whose time has come."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,3 +30,4 @@ class Command(BaseCommand):
         else:
             result = dispatch_due(batch_size=batch_size, lease=dispatch_lease())
         self.stdout.write(str(result))
+        self.stdout.write(str(send_digests(lease=dispatch_lease())))

@@ -298,6 +298,12 @@ class Command(BaseCommand):
             repeat = seen[(app.company.casefold(), app.position.casefold(), app.applied_on)]
             if repeat > 1:
                 app.position = f"{app.position} ({repeat})"
+        # One posting still to apply for, with its deadline a week and a half ahead: its apply-by
+        # reminder comes from the real sync (_followups). No draw from rng: the rest stays the
+        # same for a seed.
+        waiting = next((s for s in stories if s.app.status == "saved"), None)
+        if waiting is not None:
+            waiting.app.apply_by = now.astimezone(tz).date() + datetime.timedelta(days=10)
         bank = list(BankQuestion.objects.filter(owner=user).values_list("question", flat=True))
         with transaction.atomic():
             for start in range(0, len(stories), BATCH):
@@ -441,6 +447,9 @@ class Command(BaseCommand):
         live, history = [], []
         for story in stories:
             final = story.app.status in FINAL_OUTCOME_STATUSES
+            if story.app.apply_by and story.app.status == "saved":
+                live.append(story)  # its deadline's reminder
+                continue
             if story.app.status in ENDED_STATUSES or not (story.interviews or final):
                 continue
             recent = any(i.starts_at >= horizon for i in story.interviews) or (
