@@ -139,13 +139,13 @@ class TimeInput(forms.TimeInput):
 class PreferencesForm(TimeZoneFields):
     class Meta:
         model = User
-        # The timing preferences are declared once, in followups.policy.
+        # The timing preferences are declared once, in followups.policy. Reminder emails on
+        # or off (reminders_enabled) is the Email row of the page's "Notification channels".
         fields = [
             "display_name",
             "language",
             *policy.USER_FIELDS,
             "quiet_after_days",
-            "reminders_enabled",
         ]
         widgets = {
             "call_time": TimeInput(format="%H:%M"),
