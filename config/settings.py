@@ -446,7 +446,10 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Axes logs every successful log-in at INFO; failures and lockouts are WARNING.
@@ -454,7 +457,9 @@ LOGGING = {
         # Apprise names a channel's URL, host or token in its own log lines (and urllib3 the
         # request path at DEBUG): none of them may reach a log, as channel URLs are secrets.
         # notifications.sending reads Apprise's words from the result of each call instead.
-        "apprise": {"handlers": [], "propagate": False},
+        # A handler that drops them, so that Python's last-resort stderr handler never shows
+        # them either; DEBUG, so that the call's own capture sees a timeout for what it is.
+        "apprise": {"handlers": ["null"], "level": "DEBUG", "propagate": False},
         "urllib3": {"level": "WARNING"},
     },
 }

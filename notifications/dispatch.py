@@ -258,6 +258,9 @@ def deliver_due(
     """
     now = now or timezone.now()
     result = DeliveryResult()
+    if not has_due(now):
+        # The common case (no channel anywhere, or none due): one query, no transaction.
+        return result
     claims = claim_due(now=now, batch_size=batch_size, lease=lease)
     result.claimed = len(claims)
     if not claims:

@@ -26,7 +26,7 @@ def reminder(followup: Followup) -> Message:
             for person in context["interviewers"]
         ]
         title = one_line(render_to_string("emails/reminder_subject.txt", context))
-        context["action"] = one_line(render_to_string("emails/_reminder_action.txt", context))
+        context["action"] = one_line(render_to_string("notifications/_action.txt", context))
         body = render_to_string("notifications/reminder.txt", context).strip()
     return Message(title=title, body=body)
 
