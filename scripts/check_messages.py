@@ -51,6 +51,7 @@ SOURCE_DIRS = (
     "drafts",
     "exports",
     "insights",
+    "notifications",
     "config",
     "core",
     "templates",
