@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from applications import services as app_services
 from drafts.models import Draft
 from followups.models import Followup, Kind
-from tests.factories import ContactFactory, FeedbackEntryFactory, UserFactory
+from tests.factories import ChannelFactory, ContactFactory, FeedbackEntryFactory, UserFactory
 from tests.services import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,6 +91,7 @@ def person(db):
         interview=interview,
     )
     call = Followup.objects.get(application=application, kind=Kind.CALL)
+    channel = ChannelFactory(owner=user, label="Phone (ntfy)", url="ntfys://ntfy.sh/look-2f9c")
     pages = {
         "today": reverse("applications:dashboard"),
         "applications": reverse("applications:application_list"),
@@ -99,6 +100,8 @@ def person(db):
         "follow-ups": reverse("followups:followup_list"),
         "drafts": reverse("drafts:list"),
         "insights": reverse("insights:index"),
+        "preferences": reverse("preferences"),
+        "channel": reverse("notifications:channel_edit", args=[channel.pk]),
     }
     client = Client()
     client.force_login(user)
