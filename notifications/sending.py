@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from notifications.models import DeliveryError
 
+log = logging.getLogger(__name__)
 logging.getLogger("apprise").propagate = False
 
 _HTTP_STATUS = re.compile(r"error=(\d{3})\b")
@@ -59,21 +60,30 @@ def send(url: str, message: Message, *, timeout: float | None = None) -> None:
     """
     timeout = float(timeout or settings.CHANNELS_SEND_TIMEOUT)
     asset = _asset()
-    plugin = apprise.Apprise.instantiate(url, asset=asset, suppress_exceptions=True)
-    if plugin is None:
-        raise SendFailed(DeliveryError.REFUSED, permanent=True)
-    plugin.socket_connect_timeout = min(plugin.socket_connect_timeout, timeout / 2)
-    plugin.socket_read_timeout = min(plugin.socket_read_timeout, timeout / 2)
-    notifier = apprise.Apprise(asset=asset)
-    notifier.add(plugin)
-    result = notifier.notify(
-        body=message.body,
-        title=message.title,
-        body_format=apprise.NotifyFormat.TEXT,
-        timeout=timeout,
-        # Debug level, to tell a timeout from a refused connection; the lines stay in memory.
-        log_level=logging.DEBUG,
-    )
+    try:
+        plugin = apprise.Apprise.instantiate(url, asset=asset, suppress_exceptions=True)
+        if plugin is None:
+            raise SendFailed(DeliveryError.REFUSED, permanent=True)
+        plugin.socket_connect_timeout = min(plugin.socket_connect_timeout, timeout / 2)
+        plugin.socket_read_timeout = min(plugin.socket_read_timeout, timeout / 2)
+        notifier = apprise.Apprise(asset=asset)
+        notifier.add(plugin)
+        result = notifier.notify(
+            body=message.body,
+            title=message.title,
+            body_format=apprise.NotifyFormat.TEXT,
+            timeout=timeout,
+            # Debug level, to tell a timeout from a refused connection; the lines stay in memory.
+            log_level=logging.DEBUG,
+        )
+    except SendFailed:
+        raise
+    except Exception as exc:
+        # Apprise handles its plugins' errors itself; anything else escaping it may carry the
+        # URL in its message or in the local variables of its frames (which a debug page or an
+        # error report would show): only its class goes on, without the traceback.
+        log.warning("Apprise raised %s", type(exc).__name__)
+        raise SendFailed(DeliveryError.REFUSED) from None
     if result:
         return
     raise _diagnosis(result)

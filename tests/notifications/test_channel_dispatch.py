@@ -495,3 +495,22 @@ def test_a_slow_channel_is_given_up_on_after_the_send_timeout(alice, webhook_sin
     assert delivered.retrying == 1
     assert elapsed < 5
     assert Delivery.objects.get().error == DeliveryError.TIMEOUT
+
+
+def test_an_exception_from_inside_apprise_becomes_a_refusal_without_its_traceback(
+    alice, monkeypatch
+):
+    """Its message or its frames' variables may hold the URL: only the class goes on."""
+    import apprise
+
+    from notifications import sending
+
+    def explode(self, **kwargs):
+        raise RuntimeError("cannot reach json://127.0.0.1:9/hooks/s3cr3t")
+
+    monkeypatch.setattr(apprise.Apprise, "notify", explode)
+    with pytest.raises(sending.SendFailed) as failed:
+        sending.send("json://127.0.0.1:9/hooks/s3cr3t", sending.Message("t", "b"))
+    assert failed.value.code == DeliveryError.REFUSED
+    assert failed.value.__cause__ is None and failed.value.__suppress_context__
+    assert "s3cr3t" not in str(failed.value)
