@@ -81,7 +81,8 @@ def test_a_reminder_held_by_quiet_hours_says_so_and_follows_a_change(page_in):
 
     page.goto("/accounts/preferences/")
     page.locator("input[name=quiet_hours_end]").fill("07:00")
-    page.locator("main form button[type=submit]").last.click()
+    # The preferences form's own button (the channels section below has forms of its own).
+    page.locator("main").get_by_role("button", name="Save", exact=True).click()
     page.goto("/")
 
     expect(coming).to_contain_text("Held until 07:00, your quiet hours")
