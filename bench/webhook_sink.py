@@ -5,11 +5,12 @@
 
 Each line: {"t": arrival (epoch s), "path": the request path, "followup": the follow-up id from
 the reminder's signed "Mark done" link (null for a test message), "outcome": "ok" | "500" |
-"drop"}. Until --flap-until, a request to one of --flap-paths is answered 500 with probability
---fail, or its connection closed without an answer with probability --drop; afterwards, and on
-other paths, every request is answered 200. Only "ok" lines were received: a person's phone
-shows a message the service accepted, not one it refused. The record is appended to and flushed
-per request, so a reader in another process sees every answer, in the order they were given.
+"drop", "key": the X-Seuranta-Delivery header}. Until --flap-until, a request to one of
+--flap-paths is answered 500 with probability --fail, or its connection closed without an answer
+with probability --drop; afterwards, and on other paths, every request is answered 200. Only
+"ok" lines were received: a person's phone shows a message the service accepted, not one it
+refused. The record is appended to and flushed per request, so a reader in another process sees
+every answer, in the order they were given.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def make_handler(args, record, lock, rng):
                 "path": self.path,
                 "followup": int(match.group(1)) if match else None,
                 "outcome": outcome,
+                # notifications.sending.DELIVERY_HEADER: one value per delivery, every attempt.
+                "key": self.headers.get("X-Seuranta-Delivery"),
             }
             record.write(json.dumps(line) + "\n")
 

@@ -50,9 +50,19 @@ def _asset() -> apprise.AppriseAsset:
     return apprise.AppriseAsset(async_mode=False, storage_mode="memory", secure_logging=True)
 
 
+# Sent with each message to a json:// or form:// webhook: the same value for every attempt of one
+# delivery, so that a receiver can drop the copy a worker killed between the answer and its
+# record sends again after the lease (the one duplicate the lease design allows).
+DELIVERY_HEADER = "X-Seuranta-Delivery"
+
+
 @sensitive_variables("url", "plugin")
-def send(url: str, message: Message, *, timeout: float | None = None) -> None:
+def send(
+    url: str, message: Message, *, timeout: float | None = None, key: str | None = None
+) -> None:
     """Deliver the message as plain text (SendFailed if the channel did not take it).
+
+    `key` names the delivery: webhooks get it in the DELIVERY_HEADER header.
 
     Plain text: Apprise escapes it for a service that reads Markdown or HTML, so a company
     named "**Acme**" or "<b>" arrives as typed, never as formatting or a link. Each connect and
@@ -66,6 +76,8 @@ def send(url: str, message: Message, *, timeout: float | None = None) -> None:
             raise SendFailed(DeliveryError.REFUSED, permanent=True)
         plugin.socket_connect_timeout = min(plugin.socket_connect_timeout, timeout / 2)
         plugin.socket_read_timeout = min(plugin.socket_read_timeout, timeout / 2)
+        if key and isinstance(getattr(plugin, "headers", None), dict):
+            plugin.headers[DELIVERY_HEADER] = key
         notifier = apprise.Apprise(asset=asset)
         notifier.add(plugin)
         result = notifier.notify(

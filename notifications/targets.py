@@ -61,16 +61,18 @@ def enabled_targets(owner_ids) -> dict[int, list[Target]]:
 def send(delivery: Delivery, message: Message, *, timeout: float | None = None) -> None:
     """Send the message to the delivery's target; SendFailed if it did not take it."""
     if delivery.channel_id:
-        return send_to_channel(delivery.channel, message, timeout=timeout)
+        return send_to_channel(delivery.channel, message, timeout=timeout, key=str(delivery.pk))
     raise SendFailed(DeliveryError.REFUSED, permanent=True)
 
 
 @sensitive_variables("url")
-def send_to_channel(channel: Channel, message: Message, *, timeout: float | None = None) -> None:
+def send_to_channel(
+    channel: Channel, message: Message, *, timeout: float | None = None, key: str | None = None
+) -> None:
     try:
         url = channel.read_url()
     except crypto.Unreadable:
         # The key the URL was stored under is gone: no retry can help, the person must enter
         # the URL again (the preferences page says so).
         raise SendFailed(DeliveryError.UNREADABLE, permanent=True) from None
-    sending.send(url, message, timeout=timeout or settings.CHANNELS_SEND_TIMEOUT)
+    sending.send(url, message, timeout=timeout or settings.CHANNELS_SEND_TIMEOUT, key=key)

@@ -77,6 +77,7 @@ class WebhookSink:
                     if status < 300:
                         message = json.loads(body)
                         message["path"] = self.path
+                        message["delivery"] = self.headers.get("X-Seuranta-Delivery")
                         sink.received.append(message)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")

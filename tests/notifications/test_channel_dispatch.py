@@ -514,3 +514,18 @@ def test_an_exception_from_inside_apprise_becomes_a_refusal_without_its_tracebac
     assert failed.value.code == DeliveryError.REFUSED
     assert failed.value.__cause__ is None and failed.value.__suppress_context__
     assert "s3cr3t" not in str(failed.value)
+
+
+def test_every_attempt_of_a_delivery_carries_the_same_key_for_the_webhook(
+    alice, webhook_sink, frozen
+):
+    """X-Seuranta-Delivery: a receiver can drop the copy a killed worker sends again."""
+    ChannelFactory(owner=alice, url=webhook_sink.url())
+    due(alice)
+    dispatch()
+    [(pk, _token)] = [(d.pk, None) for d in Delivery.objects.all()]
+    Delivery.objects.update(state=DeliveryState.PENDING, sent_at=None)  # as if never recorded
+
+    deliver_due()
+
+    assert [m["delivery"] for m in webhook_sink.messages()] == [str(pk), str(pk)]
