@@ -102,7 +102,12 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send the test message now and say what the channel answered (CHANNELS_SEND_TIMEOUT)."""
+    """Send the test message now and say what the channel answered (CHANNELS_SEND_TIMEOUT).
+
+    In the request rather than the worker: the answer is what the person pressed the button
+    for, the wait is capped (each connect and read at half the timeout), and the worker may be
+    busy with a burst of reminders or not running at all in a cron setup.
+    """
     channel = get_owned_or_404(request, Channel, pk)
     failure = services.channel_send_test(channel=channel)
     if failure is None:
