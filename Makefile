@@ -92,10 +92,11 @@ bench: install
 	@command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
 
-## Fault tests of issue 6 (docs/reliability.md): dispatchers racing, a worker SIGKILLed, the SMTP
-## server down, Redis emptied and restarted, beat stopped, a mixed web load; each against real
-## processes, with its figures. Prints a table and writes var/faults/results.json (about 12 min).
-## FAULTS_ONLY=smtp-down,beat-down runs some of them.
+## Fault tests of issues 6 and 14 (docs/reliability.md): dispatchers racing, a worker SIGKILLed,
+## the SMTP server down, Redis emptied and restarted, beat stopped, a notification channel flapping
+## while workers are killed, a mixed web load; each against real processes, with its figures.
+## Prints a table and writes var/faults/results.json (about 15 min). FAULTS_ONLY=smtp-down,channels
+## runs some of them; FAULTS_DATABASE names the PostgreSQL database (seuranta_faults).
 faults: install
 	$(BIN)/python -m bench.faults
 

@@ -144,13 +144,13 @@ class PreferencesForm(TimeZoneFields):
     class Meta:
         model = User
         # The timing preferences are declared once, in followups.policy; the digest's two
-        # come last, after the reminder emails they stand in for.
+        # come last. Reminder emails on or off (reminders_enabled) is the Email row of the
+        # page's "Notification channels".
         fields = [
             "display_name",
             "language",
             *(name for name in policy.USER_FIELDS if name not in DIGEST_FIELDS),
             "quiet_after_days",
-            "reminders_enabled",
             *DIGEST_FIELDS,
         ]
         widgets = {

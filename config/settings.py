@@ -70,6 +70,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Old keys, still accepted for what they signed or encrypted (sessions, signed links, channel
+# URLs) while SECRET_KEY is rotated: comma-separated.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 PORT = envint("PORT", 8000)
 if LOCAL:
@@ -104,6 +107,7 @@ INSTALLED_APPS = [
     "exports",
     "insights",
     "webpush",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -344,6 +348,19 @@ else:
     EMAIL_BACKEND = "accounts.outbox.OutboxEmailBackend"
     OUTBOX_ENABLED = True
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+# Notification channels (notifications/): the key their URLs are encrypted with at rest is
+# derived from CHANNELS_KEY, or from SECRET_KEY (and SECRET_KEY_FALLBACKS, to read) when it is
+# empty. Rotating DJANGO_SECRET_KEY without CHANNELS_KEY and without keeping the old key in
+# SECRET_KEY_FALLBACKS leaves every stored channel URL unreadable: each channel then asks to be
+# entered again (notifications.crypto). The send timeout bounds each connect and each read of
+# one channel's message, in the dispatch pass and behind the "Send test" button alike.
+CHANNELS_KEY = os.environ.get("CHANNELS_KEY", "")
+CHANNELS_KEY_FALLBACKS = env.list("CHANNELS_KEY_FALLBACKS", default=[])
+CHANNELS_SEND_TIMEOUT = envint("CHANNELS_SEND_TIMEOUT", 10)
+if not 1 <= CHANNELS_SEND_TIMEOUT <= 60:
+    raise ImproperlyConfigured(
+        f"Unexpected value CHANNELS_SEND_TIMEOUT={CHANNELS_SEND_TIMEOUT}: use 1 to 60 seconds."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "seuranta@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -440,11 +457,18 @@ FOLLOWUP_DISPATCH_INTERVAL = envint("FOLLOWUP_DISPATCH_INTERVAL", 60)
 # may take EMAIL_TIMEOUT plus a margin (followups.tasks.SAFETY_MARGIN_SECONDS) to send and
 # record, so a shorter lease would let another pass claim and send a row still on its way.
 FOLLOWUP_DISPATCH_LEASE = envint("FOLLOWUP_DISPATCH_LEASE", 5 * 60)
-_MIN_DISPATCH_LEASE = 2 * ((EMAIL_TIMEOUT or 0) + 10)
+# The same holds for a channel's message (CHANNELS_SEND_TIMEOUT), which the same pass sends.
+_SEND_TIMEOUT = max(EMAIL_TIMEOUT or 0, CHANNELS_SEND_TIMEOUT)
+_MIN_DISPATCH_LEASE = 2 * (_SEND_TIMEOUT + 10)
 if FOLLOWUP_DISPATCH_LEASE < _MIN_DISPATCH_LEASE:
+    _which = (
+        f"EMAIL_TIMEOUT={EMAIL_TIMEOUT}"
+        if (EMAIL_TIMEOUT or 0) >= CHANNELS_SEND_TIMEOUT
+        else f"CHANNELS_SEND_TIMEOUT={CHANNELS_SEND_TIMEOUT}"
+    )
     raise ImproperlyConfigured(
-        f"FOLLOWUP_DISPATCH_LEASE={FOLLOWUP_DISPATCH_LEASE} is too short for EMAIL_TIMEOUT="
-        f"{EMAIL_TIMEOUT}: use at least {_MIN_DISPATCH_LEASE} seconds."
+        f"FOLLOWUP_DISPATCH_LEASE={FOLLOWUP_DISPATCH_LEASE} is too short for {_which}: "
+        f"use at least {_MIN_DISPATCH_LEASE} seconds."
     )
 # "Add from posting URL" fetches pages from public addresses only (applications.postings.fetch):
 # never this machine, a private network, link-local (cloud metadata) or carrier-grade NAT ranges.
@@ -556,11 +580,20 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Axes logs every successful log-in at INFO; failures and lockouts are WARNING.
         "axes": {"level": "WARNING"},
+        # Apprise names a channel's URL, host or token in its own log lines (and urllib3 the
+        # request path at DEBUG): none of them may reach a log, as channel URLs are secrets.
+        # notifications.sending reads Apprise's words from the result of each call instead.
+        # A handler that drops them, so that Python's last-resort stderr handler never shows
+        # them either; DEBUG, so that the call's own capture sees a timeout for what it is.
+        "apprise": {"handlers": ["null"], "level": "DEBUG", "propagate": False},
         # At DEBUG urllib3 logs every request's path, and a push endpoint's path is its secret
         # (webpush.endpoints.redact), even with LOG_LEVEL=DEBUG.
         "urllib3": {"level": "WARNING"},

@@ -19,6 +19,7 @@ urlpatterns = [
     path("data/", include("exports.urls")),
     path("insights/", include("insights.urls")),
     path("push/", include("webpush.urls")),
+    path("channels/", include("notifications.urls")),
     # Visitors who are not logged in choose their language too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("applications.urls")),

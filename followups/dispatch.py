@@ -1,5 +1,9 @@
 """The dispatch pass: claim the due follow-ups, email one reminder for each, record the result.
 
+Each reminder also goes to the person's notification channels: handling a row makes its
+deliveries (notifications.services.deliveries_create), which the channel pass
+(notifications.dispatch) sends under the same lease rules, after this one.
+
 The database is the schedule and the lock. A pass
 1. claims up to batch_size due rows in one short transaction: each row is taken with a
    conditional UPDATE that only succeeds if nobody claimed it since it was read (so two passes
@@ -35,6 +39,8 @@ from applications.models import Status
 from followups import policy
 from followups.emails import reminder_message
 from followups.models import STALE_REASONS, Followup, Kind, State
+from notifications.services import deliveries_create
+from notifications.targets import Target, enabled_targets
 
 log = logging.getLogger(__name__)
 
@@ -361,8 +367,18 @@ def closing_instead(followup: Followup, now: datetime.datetime) -> tuple | None:
     return None
 
 
-def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: _Mail) -> str:
-    """Deal with one claimed row; the outcome's name in DispatchResult."""
+def _handle(
+    followup: Followup,
+    token: uuid.UUID,
+    now: datetime.datetime,
+    mail: _Mail,
+    targets: dict[int, list[Target]],
+) -> str:
+    """Deal with one claimed row; the outcome's name in DispatchResult.
+
+    `targets`: the notification channels turned on of the batch's owners, by owner id
+    (notifications.targets.enabled_targets).
+    """
     settled = closing_instead(followup, now)
     if settled:
         state, reason, outcome = settled
@@ -370,19 +386,26 @@ def _handle(followup: Followup, token: uuid.UUID, now: datetime.datetime, mail: 
         ok = _finish(followup.pk, token, **{name: getattr(followup, name) for name in closed})
         return outcome if ok else "lost"
     owner = followup.owner
-    if not owner.reminders_enabled or not owner.is_active:
-        # The user turned reminder emails off: the follow-up is due all the same and shows in
-        # the app, so it moves on to `notified` (it has been "delivered" to the dashboard), but
-        # notified_at stays empty because no email was sent. Turning emails back on later does
-        # not send these.
+    if not owner.is_active:
         ok = _finish(followup.pk, token, state=State.NOTIFIED, last_error="")
         return "not_emailed" if ok else "lost"
     # due_at is out of quiet hours already, but a retry after backoff, a snooze or a pass
-    # catching up after downtime may come at night: no reminder email is delivered then.
+    # catching up after downtime may come at night: no reminder is delivered then.
     allowed = policy.out_of_quiet_hours(now, policy.Preferences.from_user(owner))
-    if allowed > now:
+    if owner.reminders_enabled and allowed > now:
         ok = _finish(followup.pk, token, next_attempt_at=allowed, attempts=F("attempts") - 1)
         return "deferred" if ok else "lost"
+    # The reminder's moment: one delivery per notification channel turned on now, committed
+    # before the email goes, so that neither holds the other back. Again on every retry of the
+    # email, where the unique constraint makes it a no-op (notifications.services).
+    deliveries_create(followup=followup, to=targets.get(owner.pk, []), not_before=allowed)
+    if not owner.reminders_enabled:
+        # The user turned reminder emails off: the follow-up is due all the same and shows in
+        # the app, so it moves on to `notified` (it has been "delivered" to the dashboard), but
+        # notified_at stays empty because no email was sent. Turning emails back on later does
+        # not send these. Their channels still get them, after the quiet hours (not_before).
+        ok = _finish(followup.pk, token, state=State.NOTIFIED, last_error="")
+        return "not_emailed" if ok else "lost"
     late = policy.is_overdue(followup.due_at, now, grace_period())
     try:
         mail.send(reminder_message(followup, late=late, connection=mail.connection))
@@ -436,6 +459,8 @@ def dispatch_due(
         .prefetch_related("interview__interviewers")
         .in_bulk([pk for pk, _ in claims])
     )
+    # One query for the whole batch, whoever has channels.
+    targets = enabled_targets(row.owner_id for row in rows.values())
     mail = None
     current = -1
     try:
@@ -455,7 +480,7 @@ def dispatch_due(
             if followup is None:
                 continue  # Deleted with its application since the claim.
             try:
-                outcome = _handle(followup, token, now, mail)
+                outcome = _handle(followup, token, now, mail, targets)
             except SoftTimeLimitExceeded:
                 raise
             except Exception:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from followups.digest import send_digests
 from followups.dispatch import DispatchResult, dispatch_due, has_due
 from followups.services import followups_sync_obligations
+from notifications import dispatch as channels
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,16 @@ def dispatch_time_budget(lease: datetime.timedelta | None = None) -> float:
     - that last row then takes at most about EMAIL_TIMEOUT (the SMTP socket timeout) to send,
       plus the margin to record the result.
 
-    A longer EMAIL_TIMEOUT or a shorter soft limit shrinks the budget to match.
+    A longer EMAIL_TIMEOUT or a shorter soft limit shrinks the budget to match. The channel
+    passes of the same task start rows under the same deadline, and a channel's message takes
+    at most about CHANNELS_SEND_TIMEOUT, so the longer of the two counts.
     """
     lease = lease or dispatch_lease()
     soft_limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
     fits = (
         soft_limit
         - lease.total_seconds() / 2
-        - (settings.EMAIL_TIMEOUT or 0)
+        - max(settings.EMAIL_TIMEOUT or 0, settings.CHANNELS_SEND_TIMEOUT)
         - SAFETY_MARGIN_SECONDS
     )
     if fits < MIN_TIME_BUDGET_SECONDS:
@@ -76,9 +79,18 @@ def dispatch_until_done(
     max_batches: int = MAX_BATCHES,
     batch_size: int = 100,
     time_budget: float | None = None,
+    channel_results: list | None = None,
 ) -> DispatchResult:
-    """Run dispatch passes until one claims nothing (or the batch count or time budget is spent)."""
+    """Run dispatch passes until one claims nothing (or the batch count or time budget is spent).
+
+    Each email pass is followed by a channel pass (notifications.dispatch), which sends the
+    deliveries the email pass has just made and the retries that have come due: a burst of
+    reminders reaches the channels batch by batch with the emails, not only after the last
+    email. With no channel anywhere a channel pass is one look at an empty index. The channel
+    passes' totals are appended to channel_results when it is given.
+    """
     total = DispatchResult()
+    delivered = channels.DeliveryResult()
     lease = dispatch_lease()
     budget = dispatch_time_budget(lease) if time_budget is None else time_budget
     deadline = time.monotonic() + budget
@@ -87,15 +99,20 @@ def dispatch_until_done(
             break
         result = dispatch_due(batch_size=batch_size, deadline=deadline, lease=lease)
         total += result
-        if result.claimed == 0:
+        sent = channels.deliver_due(batch_size=batch_size, deadline=deadline, lease=lease)
+        delivered += sent
+        if result.claimed == 0 and sent.claimed == 0:
             break
+    if channel_results is not None:
+        channel_results.append(delivered)
     return total
 
 
 @shared_task(name="followups.tasks.dispatch_due_followups")
 def dispatch_due_followups() -> dict[str, int]:
     result = dispatch_until_done()
-    if has_due(timezone.now()):
+    now = timezone.now()
+    if has_due(now) or channels.has_due(now):
         # A burst (every call reminder of the morning is due at 10:00) outlasts one task's
         # batches: the next task starts now rather than at the next beat tick. It is only a
         # trigger, the due rows stay the queue: if the broker loses it, beat's next tick does

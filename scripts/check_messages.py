@@ -52,6 +52,7 @@ SOURCE_DIRS = (
     "exports",
     "insights",
     "webpush",
+    "notifications",
     "config",
     "core",
     "templates",

@@ -6,6 +6,7 @@ from django.db import connection
 
 from tests.factories import UserFactory
 from tests.services import require_chromium
+from tests.webhook import webhook_sink  # noqa: F401 - a fixture for every test directory
 
 
 def pytest_collection_modifyitems(config, items):

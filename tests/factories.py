@@ -14,6 +14,7 @@ from applications.models import (
     StatusChange,
 )
 from followups.models import Followup, Kind, State
+from notifications.models import Channel
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 PASSWORD = "correct-horse-battery-staple"
@@ -143,3 +144,22 @@ def followup_of_kind(kind: str, *, owner, **fields) -> Followup:
     )
     interview = InterviewFactory(application=application) if with_interview else None
     return FollowupFactory(application=application, interview=interview, kind=kind, **fields)
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    """A notification channel with its URL encrypted as the service stores it."""
+
+    class Meta:
+        model = Channel
+
+    owner = factory.SubFactory(UserFactory)
+    label = factory.Sequence(lambda n: f"Channel {n}")
+    enabled = True
+    url = "json://127.0.0.1:9/hooks/nowhere"
+
+    @classmethod
+    def _create(cls, model_class, *args, url: str, **kwargs):
+        channel = model_class(*args, **kwargs)
+        channel.set_url(url)
+        channel.save()
+        return channel

@@ -18,8 +18,9 @@ from applications import services as app_services
 from applications.postings import captures
 from drafts.models import Draft
 from followups.models import Followup, Kind
+from notifications.models import Delivery, DeliveryState
 from tests.applications import document_files
-from tests.factories import ContactFactory, FeedbackEntryFactory
+from tests.factories import ChannelFactory, ContactFactory, FeedbackEntryFactory
 from tests.services import require_vnu
 
 NOW = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)
@@ -68,6 +69,19 @@ def pages(alice_client, alice):
             apply_by=datetime.date(2026, 3, 11),
         )
         apply_by = Followup.objects.get(application=posting, kind=Kind.APPLY_BY)
+        # A channel, and a reminder it gave up on: the preferences page's channel list, the
+        # follow-up page's and Today's "Not delivered to …".
+        channel = ChannelFactory(owner=alice, label="Phone (ntfy)", url="ntfys://ntfy.sh/t-2f9c")
+        Delivery.objects.create(
+            owner=alice,
+            followup=call,
+            channel=channel,
+            due_at=call.due_at,
+            next_attempt_at=call.due_at,
+            state=DeliveryState.FAILED,
+            error="http",
+            error_status=500,
+        )
         draft = Draft.objects.create(
             owner=alice,
             kind="thank_you",
@@ -104,6 +118,8 @@ def pages(alice_client, alice):
             "apply-by follow-up page": apply_by.get_absolute_url(),
             "draft page": reverse("drafts:detail", args=[draft.pk]),
             "preferences": reverse("preferences"),
+            "channel edit": reverse("notifications:channel_edit", args=[channel.pk]),
+            "channel remove": reverse("notifications:channel_delete", args=[channel.pk]),
             "insights": reverse("insights:index"),
             "contact": maija.get_absolute_url(),
             "contact list": reverse("applications:contact_list"),

@@ -3,6 +3,7 @@
 import datetime
 import importlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -19,6 +20,7 @@ SCENARIOS = {
     "smtp-down": "bench.faults.smtp_down",
     "redis-restart": "bench.faults.redis_restart",
     "beat-down": "bench.faults.beat_down",
+    "channels": "bench.faults.channels",
     "mixed-load": "bench.faults.mixed_load",
 }
 
@@ -45,11 +47,14 @@ def main() -> int:
     load_before = common.load_average()
     common.log(f"faults: {', '.join(names)}; load average {load_before}")
 
-    _url, env = common.prepare_database("seuranta_faults", var / "var")
+    database = os.environ.get("FAULTS_DATABASE", "seuranta_faults")
+    _url, env = common.prepare_database(database, var / "var")
     env.update(
         FOLLOWUP_DISPATCH_INTERVAL=str(INTERVAL),
         FOLLOWUP_DISPATCH_LEASE=str(LEASE),
         EMAIL_TIMEOUT=str(EMAIL_TIMEOUT),
+        # A channel's message is given as long as an email: the lease above fits both.
+        CHANNELS_SEND_TIMEOUT=str(EMAIL_TIMEOUT),
     )
     procs = common.Processes(var / "logs")
     record = var / "sink.jsonl"

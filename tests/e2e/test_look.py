@@ -23,7 +23,7 @@ from applications import services as app_services
 from drafts.models import Draft
 from followups.models import Followup, Kind
 from tests.applications import document_files
-from tests.factories import ContactFactory, FeedbackEntryFactory, UserFactory
+from tests.factories import ChannelFactory, ContactFactory, FeedbackEntryFactory, UserFactory
 from tests.services import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,6 +117,7 @@ def person(db):
         apply_by=timezone.localdate() + datetime.timedelta(days=1),
     )
     apply_by = Followup.objects.get(application=posting, kind=Kind.APPLY_BY)
+    channel = ChannelFactory(owner=user, label="Phone (ntfy)", url="ntfys://ntfy.sh/look-2f9c")
     pages = {
         "today": reverse("applications:dashboard"),
         "applications": reverse("applications:application_list"),
@@ -128,6 +129,8 @@ def person(db):
         "insights": reverse("insights:index"),
         "add from posting URL": reverse("applications:posting_from_url"),
         "save from the browser": reverse("applications:bookmarklet"),
+        "preferences": reverse("preferences"),
+        "channel": reverse("notifications:channel_edit", args=[channel.pk]),
     }
     client = Client()
     client.force_login(user)

@@ -1,8 +1,10 @@
 """Real parts for integration tests: an SMTP server, Redis, and Celery worker and beat processes."""
 
+import contextlib
 import email
 import email.policy
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -115,6 +117,8 @@ class CeleryStack:
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own process group, so that kill_group() reaches a worker's pool children too.
+            start_new_session=True,
         )
 
     def log(self, name: str) -> str:
@@ -145,6 +149,14 @@ class CeleryStack:
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
         process.kill()
+        process.wait(10)
+
+    def kill_group(self, name: str) -> None:
+        """SIGKILL the process and everything in its group: a worker and its pool processes,
+        as a crash or the OOM killer would leave them."""
+        process = self.processes.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
 
     def stop_all(self) -> None:

@@ -3,13 +3,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from followups.digest import send_digests
 from followups.dispatch import dispatch_due
 from followups.tasks import dispatch_lease, dispatch_until_done
+from notifications.dispatch import deliver_due
 
 
 class Command(BaseCommand):
     help = (
-        "Send the reminder emails of due follow-ups: one dispatch pass (for cron users and "
-        "tests), or with --until-done as many passes as the Celery task makes; then the "
-        "morning digests whose time has come."
+        "Send the reminders of due follow-ups, by email and to notification channels: one "
+        "dispatch pass (for cron users and tests), or with --until-done as many passes as the "
+        "Celery task makes; then the morning digests whose time has come."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,8 +27,13 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if until_done:
-            result = dispatch_until_done(batch_size=batch_size)
+            delivered = []
+            result = dispatch_until_done(batch_size=batch_size, channel_results=delivered)
+            channels = delivered[0]
         else:
-            result = dispatch_due(batch_size=batch_size, lease=dispatch_lease())
+            lease = dispatch_lease()
+            result = dispatch_due(batch_size=batch_size, lease=lease)
+            channels = deliver_due(batch_size=batch_size, lease=lease)
         self.stdout.write(str(result))
+        self.stdout.write(f"channels: {channels}")
         self.stdout.write(str(send_digests(lease=dispatch_lease())))

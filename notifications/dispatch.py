@@ -1,0 +1,296 @@
+"""The channel pass: claim the due deliveries, send each one's message, record the result.
+
+The same lease rules as the email (followups.dispatch), on Delivery rows instead of follow-ups:
+1. claim up to batch_size pending rows in one short, durable transaction: read the candidates
+   (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), take them with one conditional UPDATE that
+   only matches rows still claimable, under one fresh claim_token and a lease (claimed_until);
+2. with no transaction open, send each message through Apprise (notifications.targets.send);
+3. record each result with an UPDATE guarded by the claim_token and state = pending, so a pass
+   whose lease ran out cannot overwrite the work of the pass that took its rows over.
+
+A channel that fails is retried with the email's backoff (followups.dispatch.backoff) and marked
+failed after MAX_ATTEMPTS; it holds back neither the email nor the other channels, whose rows
+are their own. A worker killed between 1 and 3 leaves rows that are claimed again after the
+lease; a message that went out just before such a crash goes a second time, the one duplicate
+this design allows (as for the email), in exchange for never losing one.
+
+The deliveries themselves are made by the email pass when it handles a reminder
+(notifications.services.deliveries_create), so a pass with nothing to do costs one look at the
+partial index delivery_dispatch_idx, empty when nobody has a channel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import uuid
+from time import monotonic, sleep
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.contrib.auth import get_user_model
+from django.db import OperationalError, transaction
+from django.db import connection as db_connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from followups import policy
+from followups.dispatch import DEFAULT_LEASE, MAX_ATTEMPTS, RECORD_SENT_TRIES, RECORD_SENT_WAIT
+from followups.dispatch import backoff as email_backoff
+from followups.models import CLOSED_STATES
+from notifications import messages, targets
+from notifications.models import Delivery, DeliveryError, DeliveryState
+from notifications.sending import SendFailed
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class DeliveryResult:
+    claimed: int = 0
+    sent: int = 0
+    # The channel did not take the message; tried again after a backoff.
+    retrying: int = 0
+    # MAX_ATTEMPTS failures, or one that cannot be helped (an unreadable URL): `failed`.
+    failed: int = 0
+    # Not sent and never will be: the channel turned off, the follow-up closed or moved.
+    skipped: int = 0
+    # Inside the person's quiet hours: handed back until they end, no attempt used up.
+    deferred: int = 0
+    # Claimed but handed back unsent: the pass ran too close to its lease's end or deadline.
+    released: int = 0
+    # The result could not be recorded: the claim was lost meanwhile.
+    lost: int = 0
+
+    def __add__(self, other: DeliveryResult) -> DeliveryResult:
+        return DeliveryResult(
+            **{
+                f.name: getattr(self, f.name) + getattr(other, f.name)
+                for f in dataclasses.fields(self)
+            }
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """The email's wait after the attempts-th failure: 1, 2, 4 … minutes, at most an hour."""
+    return email_backoff(attempts)
+
+
+def _claimable(now: datetime.datetime):
+    # Served by delivery_dispatch_idx (partial on state = pending, ordered by next_attempt_at).
+    return Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def has_due(now: datetime.datetime) -> bool:
+    """Whether a delivery is due and unclaimed now (one look at delivery_dispatch_idx)."""
+    return _claimable(now).exists()
+
+
+def claim_due(
+    *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
+) -> list[tuple[int, uuid.UUID]]:
+    """Claim up to batch_size due deliveries: [(id, claim_token)], oldest first."""
+    token = uuid.uuid4()
+    # durable: committed before any message goes out, and no caller's transaction holds the
+    # row locks while the messages are sent.
+    with transaction.atomic(durable=True):
+        candidates = _claimable(now).order_by("next_attempt_at", "id")
+        if db_connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        pks = list(candidates.values_list("pk", flat=True)[:batch_size])
+        if not pks:
+            return []
+        # Compare-and-set: on SQLite (no row locks) this alone keeps two passes from both
+        # taking a row, as the second one's UPDATE no longer matches it.
+        _claimable(now).filter(pk__in=pks).update(
+            claimed_until=now + lease,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        taken = set(
+            Delivery.objects.filter(pk__in=pks, claim_token=token).values_list("pk", flat=True)
+        )
+    return [(pk, token) for pk in pks if pk in taken]
+
+
+def _finish(pk: int, token: uuid.UUID, **fields) -> bool:
+    """Record a claimed row's result, unless the claim was lost meanwhile."""
+    fields.setdefault("claimed_until", None)
+    fields.setdefault("claim_token", None)
+    fields["updated_at"] = timezone.now()
+    updated = Delivery.objects.filter(pk=pk, claim_token=token, state=DeliveryState.PENDING).update(
+        **fields
+    )
+    return updated == 1
+
+
+def _record_sent(pk: int, token: uuid.UUID, now: datetime.datetime) -> bool:
+    """Mark a delivered row sent, trying again while the database is busy (SQLite's lock):
+    giving up here means the message goes a second time after the lease."""
+    for attempt in range(RECORD_SENT_TRIES):
+        try:
+            return _finish(
+                pk, token, state=DeliveryState.SENT, sent_at=now, error="", error_status=None
+            )
+        except OperationalError as exc:
+            if attempt == RECORD_SENT_TRIES - 1:
+                raise
+            log.warning("Recording sent delivery %s failed (%s); trying again", pk, exc)
+            sleep(RECORD_SENT_WAIT * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _record_failure(
+    delivery: Delivery, token: uuid.UUID, failure: SendFailed, now: datetime.datetime
+) -> str:
+    error = {"error": failure.code, "error_status": failure.status}
+    if failure.permanent or delivery.attempts >= MAX_ATTEMPTS:
+        if not _finish(delivery.pk, token, state=DeliveryState.FAILED, **error):
+            return "lost"
+        # "Not delivered to …" on Today and the follow-up's page, whose fragments are cached
+        # per version of the person's data.
+        get_user_model().data_changed(delivery.owner_id)
+        return "failed"
+    done = _finish(delivery.pk, token, next_attempt_at=now + backoff(delivery.attempts), **error)
+    return "retrying" if done else "lost"
+
+
+def _release(claims: list[tuple[int, uuid.UUID]]) -> int:
+    """Hand rows back as if this pass had never claimed them (one UPDATE); how many."""
+    if not claims:
+        return 0
+    Delivery.objects.filter(
+        pk__in=[pk for pk, _ in claims],
+        claim_token__in={token for _, token in claims},
+        state=DeliveryState.PENDING,
+    ).update(claimed_until=None, claim_token=None, attempts=F("attempts") - 1)
+    return len(claims)
+
+
+def _not_wanted(delivery: Delivery, now: datetime.datetime) -> bool:
+    """Whether the message has no reason to go any more."""
+    followup = delivery.followup
+    return (
+        # The target was turned off (or removed: its deliveries went with it).
+        (delivery.channel_id and not delivery.channel.enabled)
+        or not delivery.owner.is_active
+        # Done, skipped or cancelled meanwhile: nothing left to remind of.
+        or followup.state in CLOSED_STATES
+        # Snoozed or moved: that is a reminder of its own, with deliveries of its own.
+        or followup.due_at != delivery.due_at
+        or policy.is_stale(followup.kind, followup.due_at, now)
+    )
+
+
+def _handle(delivery: Delivery, token: uuid.UUID, now: datetime.datetime, rendered: dict) -> str:
+    """Deal with one claimed row; the outcome's name in DeliveryResult."""
+    if _not_wanted(delivery, now):
+        ok = _finish(delivery.pk, token, state=DeliveryState.SKIPPED)
+        return "skipped" if ok else "lost"
+    # Created out of quiet hours, but a retry after backoff may come at night: no message then.
+    allowed = policy.out_of_quiet_hours(now, policy.Preferences.from_user(delivery.owner))
+    if allowed > now:
+        ok = _finish(delivery.pk, token, next_attempt_at=allowed, attempts=F("attempts") - 1)
+        return "deferred" if ok else "lost"
+    followup = delivery.followup
+    if followup.pk not in rendered:
+        rendered[followup.pk] = messages.reminder(followup)
+    try:
+        targets.send(delivery, rendered[followup.pk])
+    except SoftTimeLimitExceeded:
+        # Out of time mid-send: whether it went is unknown; the claim stays until the lease.
+        raise
+    except SendFailed as failure:
+        log.warning("Delivery %s not sent: %s", delivery.pk, failure)
+        return _record_failure(delivery, token, failure, now)
+    except Exception as exc:
+        # Only the class: an exception from inside Apprise may quote the URL.
+        log.warning("Delivery %s not sent: %s", delivery.pk, type(exc).__name__)
+        return _record_failure(delivery, token, SendFailed(DeliveryError.REFUSED), now)
+    try:
+        ok = _record_sent(delivery.pk, token, now)
+    except SoftTimeLimitExceeded:
+        # Sent: unrecorded, it would go again after the lease. One more try in the time left.
+        try:
+            _record_sent(delivery.pk, token, now)
+        except Exception:
+            log.exception("Sent delivery %s could not be recorded", delivery.pk)
+        raise
+    if not ok:
+        log.warning("Delivery %s was sent after its claim was lost", delivery.pk)
+    return "sent" if ok else "lost"
+
+
+def _load(pks: list[int]) -> dict[int, Delivery]:
+    return (
+        Delivery.objects.select_related(
+            "owner",
+            "channel",
+            "followup__owner",
+            "followup__application",
+            "followup__interview",
+        )
+        .prefetch_related("followup__interview__interviewers")
+        .in_bulk(pks)
+    )
+
+
+def deliver_due(
+    *,
+    now: datetime.datetime | None = None,
+    batch_size: int = 100,
+    lease: datetime.timedelta = DEFAULT_LEASE,
+    deadline: float | None = None,
+) -> DeliveryResult:
+    """One pass: claim up to batch_size due deliveries and send them.
+
+    No row is started after `deadline` (a time.monotonic() value) nor after half the lease;
+    the rest are handed back for the next pass, as the email pass does.
+    """
+    now = now or timezone.now()
+    result = DeliveryResult()
+    if not has_due(now):
+        # The common case (no channel anywhere, or none due): one query, no transaction.
+        return result
+    claims = claim_due(now=now, batch_size=batch_size, lease=lease)
+    result.claimed = len(claims)
+    if not claims:
+        return result
+    started = monotonic()
+    rows = _load([pk for pk, _ in claims])
+    rendered: dict = {}
+    current = -1
+    try:
+        for current, (pk, token) in enumerate(claims):
+            clock = monotonic()
+            if clock - started > lease.total_seconds() / 2 or (
+                deadline is not None and clock >= deadline
+            ):
+                result.released += _release(claims[current:])
+                break
+            delivery = rows.get(pk)
+            if delivery is None:
+                continue  # Deleted with its channel or follow-up since the claim.
+            try:
+                outcome = _handle(delivery, token, now, rendered)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception:
+                # One row that cannot even be recorded must not stop the others; its lease
+                # expires and a later pass tries it again.
+                log.exception("Delivering %s failed", pk)
+                outcome = "lost"
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    except SoftTimeLimitExceeded:
+        _release(claims[current + 1 :])
+        raise
+    return result

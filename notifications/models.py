@@ -1,0 +1,186 @@
+"""Notification channels (Apprise URLs) and the delivery of each reminder to each of them.
+
+A reminder reaches the person by email (followups.dispatch) and, once per target, by each
+notification channel they have turned on: one Delivery row per (follow-up, channel, due time),
+claimed and recorded under the same lease rules as the email (notifications.dispatch).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from applications.models import OwnedQuerySet
+from notifications import channel_urls, crypto
+
+# The purpose channel URLs are encrypted under (notifications.crypto derives a key per purpose).
+URL_PURPOSE = "notifications.channel-url"
+
+
+class Channel(models.Model):
+    """One place of the person's that receives reminders, given as an Apprise URL.
+
+    The URL is a secret: stored encrypted (url_encrypted), never shown back. Pages show the
+    label, the service and url_masked, all fixed when the URL is saved.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channels"
+    )
+    label = models.CharField(_("label"), max_length=60)
+    url_encrypted = models.TextField(editable=False)
+    url_masked = models.CharField(max_length=40, editable=False)
+    service = models.CharField(_("service"), max_length=40, editable=False)
+    enabled = models.BooleanField(_("on"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification channel")
+        verbose_name_plural = _("notification channels")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # notifications.targets.enabled_targets, once per dispatch batch: the channels
+            # turned on of the batch's owners (owner_id IN (…) AND enabled).
+            models.Index(fields=["owner", "enabled"], name="channel_owner_enabled_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.url_masked})"
+
+    @sensitive_variables("url")
+    def set_url(self, url: str) -> list[str]:
+        """Store a new URL (channel_urls.Refused if it is not one Seuranta accepts).
+
+        Returns the names of the fields it set, for save(update_fields=…).
+        """
+        checked = channel_urls.check(url)
+        self.url_encrypted = crypto.encrypt(url, purpose=URL_PURPOSE)
+        self.url_masked = checked.masked
+        self.service = checked.service
+        return ["url_encrypted", "url_masked", "service"]
+
+    def read_url(self) -> str:
+        """The URL in clear, to send with; crypto.Unreadable if the key it was stored with is
+        gone. Never put it in a template, a log line or an exception."""
+        return crypto.decrypt(self.url_encrypted, purpose=URL_PURPOSE)
+
+    @property
+    def needs_reentering(self) -> bool:
+        """Whether the stored URL cannot be read any more (the secret key changed)."""
+        try:
+            self.read_url()
+        except crypto.Unreadable:
+            return True
+        return False
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("a channel's delivery", "Waiting")
+    SENT = "sent", pgettext_lazy("a channel's delivery", "Delivered")
+    FAILED = "failed", pgettext_lazy("a channel's delivery", "Not delivered")
+    # Never sent, and never will be: the channel was turned off, or the follow-up was closed
+    # or moved before its turn came.
+    SKIPPED = "skipped", pgettext_lazy("a channel's delivery", "Not sent")
+
+
+class DeliveryError(models.TextChoices):
+    """Why a channel did not take a message, as a code: Apprise's own words name the URL."""
+
+    HTTP = "http", _("The channel answered with an error.")
+    CONNECT = "connect", _("Could not connect to the channel.")
+    TIMEOUT = "timeout", _("The channel did not answer in time.")
+    REFUSED = "refused", _("The channel did not accept the message.")
+    UNREADABLE = "unreadable", _("The channel's URL can no longer be read; enter it again.")
+
+
+class Delivery(models.Model):
+    """One reminder to one target: created when the follow-up's reminder is dispatched.
+
+    due_at is the follow-up's due time the reminder was for: a snoozed or rescheduled follow-up
+    is a new reminder (its email goes again too), so it gets a delivery of its own, while the
+    retries of one reminder find the row they made the first time.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    followup = models.ForeignKey(
+        "followups.Followup", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # The target. Nullable so that a second kind of target (a web push subscription) can be a
+    # second nullable foreign key beside it; delivery_has_a_target says which one is set.
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
+    )
+    due_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=12, choices=DeliveryError.choices, blank=True)
+    # The HTTP status of an error answer.
+    error_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            # The channel pass (notifications.dispatch): state = pending AND next_attempt_at <=
+            # now, oldest first. Partial, so that a pass with nothing to do, for an instance
+            # whose people have no channels at all, reads an empty index.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="pending"),
+                name="delivery_dispatch_idx",
+            ),
+        ]
+        constraints = [
+            # Exactly once per channel: the dispatch pass inserts a follow-up's deliveries each
+            # time it handles the row (a retry of the email, a pass taking over a dead worker's
+            # claim) and this makes every insert after the first a no-op. Its leading column
+            # also serves the follow-up page's and Today's look-ups by follow-up.
+            models.UniqueConstraint(
+                fields=["followup", "channel", "due_at"],
+                condition=Q(channel__isnull=False),
+                name="delivery_once_per_channel",
+            ),
+            # With web push: Q(channel__isnull=False) ^ Q(subscription__isnull=False).
+            models.CheckConstraint(
+                condition=Q(channel__isnull=False), name="delivery_has_a_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.followup_id} → {self.target_label}: {self.state}"
+
+    @property
+    def target_label(self) -> str:
+        return self.channel.label if self.channel_id else ""
+
+    @property
+    def error_text(self) -> str:
+        return describe_error(self.error, self.error_status)
+
+
+def describe_error(code: str, status: int | None = None) -> str:
+    """Why a channel did not take a message, in the active language, without the URL."""
+    if not code:
+        return ""
+    if code == DeliveryError.HTTP and status:
+        return gettext("The channel answered with an error (HTTP %(status)s).") % {"status": status}
+    return str(DeliveryError(code).label)

@@ -1,0 +1,161 @@
+"""The "Notification channels" section of the preferences page and its actions.
+
+Views stay thin: writes go through notifications.services. Every view that takes a channel id
+looks it up with get_owned_or_404 (another person's channel is a 404), and the ones that read a
+URL from the form are marked sensitive, so that Django's error reports leave the URL out.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import PreferencesForm
+from accounts.services import user_preferences_update
+from core.lookups import get_owned_or_404
+from followups.dispatch import describe_error as describe_smtp_error
+from notifications import services
+from notifications.forms import ChannelEditForm, ChannelForm
+from notifications.models import Channel, describe_error
+
+
+def _back_to_section() -> HttpResponse:
+    return redirect(reverse("preferences") + "#channels")
+
+
+@sensitive_post_parameters("url")
+@sensitive_variables("url")
+@require_POST
+def channel_create(request: HttpRequest) -> HttpResponse:
+    form = ChannelForm(request.POST, owner=request.user)
+    if form.is_valid():
+        channel = services.channel_create(
+            owner=request.user, label=form.cleaned_data["label"], url=form.cleaned_data["url"]
+        )
+        messages.success(
+            request,
+            _("Channel “%(label)s” added. Send a test to see that it works.")
+            % {"label": channel.label},
+        )
+        return _back_to_section()
+    # The preferences page again, with the refused form next to its fields. It shows what was
+    # typed, the URL too, to this person in this one response: nothing is saved.
+    context = {"form": PreferencesForm(instance=request.user), "channel_form": form}
+    return render(request, "accounts/preferences.html", context)
+
+
+@sensitive_post_parameters("url")
+@sensitive_variables("url")
+@require_http_methods(["GET", "POST"])
+def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = get_owned_or_404(request, Channel, pk)
+    form = ChannelEditForm(
+        request.POST or None, initial={"label": channel.label, "enabled": channel.enabled}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.channel_update(
+            channel=channel,
+            label=form.cleaned_data["label"],
+            enabled=form.cleaned_data["enabled"],
+            url=form.cleaned_data["url"],
+        )
+        messages.success(request, _("Channel “%(label)s” saved.") % {"label": channel.label})
+        return _back_to_section()
+    return render(request, "notifications/channel_edit.html", {"form": form, "channel": channel})
+
+
+@require_POST
+def channel_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = get_owned_or_404(request, Channel, pk)
+    services.channel_update(channel=channel, enabled=not channel.enabled)
+    if channel.enabled:
+        text = _("Channel “%(label)s” is on.")
+    else:
+        text = _("Channel “%(label)s” is off: it gets no reminders.")
+    messages.success(request, text % {"label": channel.label})
+    return _back_to_section()
+
+
+@require_http_methods(["GET", "POST"])
+def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks; POST deletes."""
+    channel = get_owned_or_404(request, Channel, pk)
+    if request.method == "POST":
+        services.channel_delete(channel=channel)
+        messages.success(request, _("Channel “%(label)s” removed.") % {"label": channel.label})
+        return _back_to_section()
+    context = {
+        "title": _("Remove channel"),
+        "question": _("Remove the channel “%(label)s”? Reminders stop going there.")
+        % {"label": channel.label},
+        "cancel_url": reverse("preferences") + "#channels",
+    }
+    return render(request, "applications/confirm_delete.html", context)
+
+
+@require_POST
+def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the test message now and say what the channel answered (CHANNELS_SEND_TIMEOUT).
+
+    In the request rather than the worker: the answer is what the person pressed the button
+    for, the wait is capped (each connect and read at half the timeout), and the worker may be
+    busy with a burst of reminders or not running at all in a cron setup.
+    """
+    channel = get_owned_or_404(request, Channel, pk)
+    failure = services.channel_send_test(channel=channel)
+    if failure is None:
+        messages.success(
+            request,
+            _("Test message sent to “%(label)s”: the channel accepted it.")
+            % {"label": channel.label},
+        )
+    else:
+        # The same words a failed reminder is shown with (Delivery.error_text).
+        why = describe_error(failure.code, failure.status)
+        messages.error(
+            request,
+            _("The test message did not reach “%(label)s”: %(why)s")
+            % {"label": channel.label, "why": why},
+        )
+    return _back_to_section()
+
+
+@require_POST
+def email_toggle(request: HttpRequest) -> HttpResponse:
+    """The Email row's on/off: the reminders_enabled preference, as the unsubscribe link sets."""
+    enabled = not request.user.reminders_enabled
+    user_preferences_update(user=request.user, reminders_enabled=enabled)
+    if enabled:
+        messages.success(request, _("Reminder emails are on."))
+    else:
+        messages.success(
+            request, _("Reminder emails are off. Follow-ups still show here and on your channels.")
+        )
+    return _back_to_section()
+
+
+@require_POST
+def email_test(request: HttpRequest) -> HttpResponse:
+    """A test email to the account's address, through the same mail server as the reminders."""
+    user = request.user
+    with translation.override(user.message_language):
+        subject = _("Seuranta: test message")
+        body = _("This channel works: Seuranta's reminders will arrive here.")
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception as exc:
+        messages.error(
+            request,
+            # The mail server's words, as a failed reminder shows them (never the password).
+            _("The test email could not be sent: %(why)s") % {"why": describe_smtp_error(exc)},
+        )
+    else:
+        messages.success(request, _("Test email sent to %(email)s.") % {"email": user.email})
+    return _back_to_section()

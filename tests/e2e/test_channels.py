@@ -1,0 +1,83 @@
+"""In the browser, on a phone, in Finnish: a webhook channel added on the preferences page, its
+"Send test" answered by a real receiver, and the channel's URL gone from the page once saved."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from notifications.models import Channel
+from tests.factories import UserFactory
+from tests.webhook import SECRET_PATH
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def finnish_phone(browser, live_server):
+    """A phone in Helsinki whose person reads Finnish, logged in."""
+    user = UserFactory(email="kanava@example.com", language="fi")
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        locale="fi-FI",
+        base_url=live_server.url,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        timezone_id="Europe/Helsinki",
+    )
+    context.set_default_timeout(10_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    yield user, context.new_page()
+    context.close()
+
+
+def test_a_webhook_channel_added_on_a_phone_answers_send_test_and_its_url_is_not_shown(
+    finnish_phone, webhook_sink
+):
+    user, page = finnish_phone
+    secret_url = webhook_sink.url()
+    page.goto("/")
+    # On a phone the account menu is behind "More" in the bottom bar.
+    page.get_by_role("navigation", name="Pääsivut").get_by_role("button", name="Lisää…").click()
+    page.get_by_role("button", name="Tili").click()
+    page.get_by_role("link", name="Asetukset").click()
+    expect(page.get_by_role("heading", name="Ilmoituskanavat")).to_be_visible()
+    section = page.locator("#channels")
+    # Email is the first channel, on.
+    expect(section.locator(".list-group-item").first).to_contain_text("Sähköposti")
+    expect(section.locator(".list-group-item").first).to_contain_text("Päällä")
+
+    form = section.locator("form", has=page.get_by_role("button", name="Lisää kanava"))
+    form.get_by_label("Nimi").fill("Oma webhook")
+    form.get_by_label("Kanavan osoite (URL)").fill(secret_url)
+    form.get_by_role("button", name="Lisää kanava").click()
+
+    expect(page.get_by_text("Kanava ”Oma webhook” lisätty.")).to_be_visible()
+    row = section.locator(".list-group-item", has_text="Oma webhook")
+    expect(row).to_contain_text("JSON")
+    expect(row).to_contain_text("json://…")
+    assert SECRET_PATH not in page.content()
+    assert secret_url not in page.content()
+
+    row.get_by_role("button", name="Lähetä testi").click()
+
+    expect(
+        page.get_by_text("Testiviesti lähetetty kanavaan ”Oma webhook”: kanava otti sen vastaan.")
+    ).to_be_visible()
+    [message] = webhook_sink.messages()
+    assert message["title"] == "Seuranta: testiviesti"
+    assert message["path"] == SECRET_PATH
+    html = page.content()
+    assert SECRET_PATH not in html and secret_url not in html
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # Back to the page the URL was typed on: the browser does not fill it in again.
+    page.go_back()
+    page.go_back()
+    expect(page.get_by_label("Kanavan osoite (URL)")).to_have_value("")
+    assert Channel.objects.get(owner=user).read_url() == secret_url
