@@ -9,8 +9,9 @@ day, at their digest time and out of their quiet hours (policy.digest_day), a pa
    the person's follow-ups still scheduled and due by the end of that day;
 2. with no transaction open, closes those with nothing left to say (dispatch.closing_instead),
    writes the email from digest_content and sends it;
-3. records the Digest row sent and the follow-ups notified, both guarded by the token, in one
-   transaction.
+3. records the Digest row sent (with what it said) and the follow-ups notified, both guarded by
+   the token, in one transaction, which also makes one Delivery of the digest per target the
+   person has on (notifications: channels and browsers), sent by the channel pass after it.
 
 Exactly once, as for reminders: a follow-up a digest listed is notified, so neither the digest
 nor the dispatcher mentions it again. A worker killed between 1 and 3 leaves a claim that a pass
@@ -19,7 +20,10 @@ duplicate the design allows. After downtime the day's digest goes when a worker 
 days of it, one digest lists everything still due or overdue (policy.digest_day).
 
 digest_content is the message itself, as plain values: the email here, and any other way of
-reaching the person, say the same thing.
+reaching the person, say the same thing. The targets' deliveries are made when the email is
+recorded sent, not before it goes as a reminder's are: a digest is one message whose content is
+only fixed by the attempt that succeeds, and its targets get exactly that, once. A digest whose
+email fails reaches no target either; its follow-ups are in the next day's digest, everywhere.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from core.mail import mailbox
 from followups import dispatch, links, policy
 from followups.emails import one_line
 from followups.models import Digest, DigestState, Followup, State, short_day
+from notifications.services import digest_deliveries_create
+from notifications.targets import enabled_targets
 
 log = logging.getLogger(__name__)
 
@@ -254,8 +260,19 @@ def _close_instead(followup: Followup, token: uuid.UUID, now: datetime.datetime)
     return True
 
 
-def _record(owner, day, token, now, *, state: str, followup_ids: list[int]) -> bool:
-    """The digest sent (or empty) and its follow-ups notified, unless the claim was lost.
+def _record(
+    owner,
+    day,
+    token,
+    now,
+    *,
+    state: str,
+    followup_ids: list[int],
+    subject: str = "",
+    text: str = "",
+) -> bool:
+    """The digest sent (or empty) and its follow-ups notified, unless the claim was lost; a
+    sent one's deliveries to the person's channels and browsers.
 
     Tried again while the database is busy (SQLite's "database is locked"): unrecorded, the
     digest would go a second time after the lease.
@@ -269,6 +286,8 @@ def _record(owner, day, token, now, *, state: str, followup_ids: list[int]) -> b
                     state=state,
                     sent_at=now if state == DigestState.SENT else None,
                     item_count=len(followup_ids),
+                    subject=subject,
+                    text=text,
                     last_error="",
                     claimed_until=None,
                     claim_token=None,
@@ -286,6 +305,11 @@ def _record(owner, day, token, now, *, state: str, followup_ids: list[int]) -> b
                         claimed_until=None,
                         claim_token=None,
                         updated_at=now,
+                    )
+                if done and state == DigestState.SENT:
+                    digest = Digest.objects.get(owner=owner, day=day)
+                    digest_deliveries_create(
+                        digest=digest, to=enabled_targets([owner.pk]).get(owner.pk, []), now=now
                     )
             return done == 1
         except OperationalError as exc:
@@ -345,7 +369,16 @@ def _deliver(
     except Exception as exc:
         log.warning("Digest of %s not sent: %s", owner.pk, dispatch.describe_error(exc))
         return _record_failure(owner, day, token, now, exc), 0
-    ok = _record(owner, day, token, now, state=DigestState.SENT, followup_ids=[f.pk for f in items])
+    ok = _record(
+        owner,
+        day,
+        token,
+        now,
+        state=DigestState.SENT,
+        followup_ids=[f.pk for f in items],
+        subject=message.subject,
+        text=message.body,
+    )
     if not ok:
         log.warning("Digest of %s was sent after its claim was lost", owner.pk)
     return ("sent" if ok else "lost"), len(items)

@@ -418,6 +418,11 @@ class Digest(models.Model):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     item_count = models.PositiveIntegerField(default=0)
+    # What the email said (digest_content), recorded with it: the same words go to the
+    # person's channels after it (notifications.dispatch), whatever changed since. Empty in
+    # the database by default too, for an insert that names neither (an older process's).
+    subject = models.CharField(max_length=300, blank=True, default="", db_default="")
+    text = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,8 +15,10 @@ lease; a message that went out just before such a crash goes a second time, the 
 this design allows (as for the email), in exchange for never losing one.
 
 The deliveries themselves are made by the email pass when it handles a reminder
-(notifications.services.deliveries_create), so a pass with nothing to do costs one look at the
-partial index delivery_dispatch_idx, empty when nobody has a channel.
+(notifications.services.deliveries_create) and by the digest pass when a digest's email is
+recorded sent (followups.digest); a target is a channel or a browser (notifications.targets).
+So a pass with nothing to do costs one look at the partial index delivery_dispatch_idx, empty
+when nobody has a channel or a subscribed browser.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from followups.dispatch import backoff as email_backoff
 from followups.models import CLOSED_STATES
 from notifications import messages, targets
 from notifications.models import Delivery, DeliveryError, DeliveryState
-from notifications.sending import SendFailed
+from notifications.sending import Message, SendFailed
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,9 @@ class DeliveryResult:
     failed: int = 0
     # Not sent and never will be: the channel turned off, the follow-up closed or moved.
     skipped: int = 0
+    # The browser's push service says it is no longer subscribed: the subscription and its
+    # deliveries were removed (not a failure, nothing to retry).
+    gone: int = 0
     # Inside the person's quiet hours: handed back until they end, no attempt used up.
     deferred: int = 0
     # Claimed but handed back unsent: the pass ran too close to its lease's end or deadline.
@@ -178,13 +183,16 @@ def _release(claims: list[tuple[int, uuid.UUID]]) -> int:
 
 def _not_wanted(delivery: Delivery, now: datetime.datetime) -> bool:
     """Whether the message has no reason to go any more."""
+    # The target was turned off (or removed: its deliveries went with it).
+    if (delivery.channel_id and not delivery.channel.enabled) or not delivery.owner.is_active:
+        return True
+    if delivery.digest_id:
+        # The digest said what it said when its email went; its channels say the same.
+        return False
     followup = delivery.followup
-    return (
-        # The target was turned off (or removed: its deliveries went with it).
-        (delivery.channel_id and not delivery.channel.enabled)
-        or not delivery.owner.is_active
+    return bool(
         # Done, skipped or cancelled meanwhile: nothing left to remind of.
-        or followup.state in CLOSED_STATES
+        followup.state in CLOSED_STATES
         # Snoozed or moved: that is a reminder of its own, with deliveries of its own.
         or followup.due_at != delivery.due_at
         or policy.is_stale(followup.kind, followup.due_at, now)
@@ -201,14 +209,15 @@ def _handle(delivery: Delivery, token: uuid.UUID, now: datetime.datetime, render
     if allowed > now:
         ok = _finish(delivery.pk, token, next_attempt_at=allowed, attempts=F("attempts") - 1)
         return "deferred" if ok else "lost"
-    followup = delivery.followup
-    if followup.pk not in rendered:
-        rendered[followup.pk] = messages.reminder(followup)
     try:
-        targets.send(delivery, rendered[followup.pk])
+        targets.send(delivery, _message(delivery, rendered))
     except SoftTimeLimitExceeded:
         # Out of time mid-send: whether it went is unknown; the claim stays until the lease.
         raise
+    except targets.TargetGone:
+        # Its row went with the subscription: nothing left to record.
+        log.info("Delivery %s not sent: the browser is no longer subscribed", delivery.pk)
+        return "gone"
     except SendFailed as failure:
         log.warning("Delivery %s not sent: %s", delivery.pk, failure)
         return _record_failure(delivery, token, failure, now)
@@ -230,11 +239,27 @@ def _handle(delivery: Delivery, token: uuid.UUID, now: datetime.datetime, render
     return "sent" if ok else "lost"
 
 
+def _message(delivery: Delivery, rendered: dict) -> Message | None:
+    """A channel's message, rendered once per follow-up or digest of the pass; None for a
+    browser, whose push notifications.targets makes."""
+    if not delivery.channel_id:
+        return None
+    if delivery.digest_id:
+        digest = delivery.digest
+        return Message(title=digest.subject, body=digest.text.strip())
+    followup = delivery.followup
+    if followup.pk not in rendered:
+        rendered[followup.pk] = messages.reminder(followup)
+    return rendered[followup.pk]
+
+
 def _load(pks: list[int]) -> dict[int, Delivery]:
     return (
         Delivery.objects.select_related(
             "owner",
             "channel",
+            "subscription",
+            "digest",
             "followup__owner",
             "followup__application",
             "followup__interview",

@@ -1,8 +1,10 @@
 """Notification channels (Apprise URLs) and the delivery of each reminder to each of them.
 
 A reminder reaches the person by email (followups.dispatch) and, once per target, by each
-notification channel they have turned on: one Delivery row per (follow-up, channel, due time),
-claimed and recorded under the same lease rules as the email (notifications.dispatch).
+notification channel they have turned on and each browser subscribed to push: one Delivery row
+per (follow-up, target, due time), claimed and recorded under the same lease rules as the email
+(notifications.dispatch). A morning digest (followups.digest) reaches them the same way, one
+Delivery row per (digest, target).
 """
 
 from __future__ import annotations
@@ -101,25 +103,46 @@ class DeliveryError(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One reminder to one target: created when the follow-up's reminder is dispatched.
+    """One reminder, or one morning digest, to one target (a channel or a browser).
 
-    due_at is the follow-up's due time the reminder was for: a snoozed or rescheduled follow-up
-    is a new reminder (its email goes again too), so it gets a delivery of its own, while the
-    retries of one reminder find the row they made the first time.
+    A reminder's row is created when the follow-up's reminder is dispatched; due_at is the
+    follow-up's due time the reminder was for: a snoozed or rescheduled follow-up is a new
+    reminder (its email goes again too), so it gets a delivery of its own, while the retries of
+    one reminder find the row they made the first time. A digest's row is created when its
+    email is recorded sent (followups.digest), with no due_at.
     """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
     )
+    # What is sent: one of the two (delivery_is_about_one).
     followup = models.ForeignKey(
-        "followups.Followup", on_delete=models.CASCADE, related_name="deliveries"
+        "followups.Followup",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
     )
-    # The target. Nullable so that a second kind of target (a web push subscription) can be a
-    # second nullable foreign key beside it; delivery_has_a_target says which one is set.
+    digest = models.ForeignKey(
+        "followups.Digest",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
+    # The target: one of the two (delivery_has_a_target). A browser that unsubscribes, or whose
+    # push service says it is gone, takes its deliveries with it.
     channel = models.ForeignKey(
         Channel, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
-    due_at = models.DateTimeField()
+    subscription = models.ForeignKey(
+        "webpush.PushSubscription",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(
         max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
@@ -159,18 +182,47 @@ class Delivery(models.Model):
                 condition=Q(channel__isnull=False),
                 name="delivery_once_per_channel",
             ),
-            # With web push: Q(channel__isnull=False) ^ Q(subscription__isnull=False).
+            models.UniqueConstraint(
+                fields=["followup", "subscription", "due_at"],
+                condition=Q(subscription__isnull=False),
+                name="delivery_once_per_subscription",
+            ),
+            # A digest's deliveries are made in the transaction that records it sent, which
+            # only one pass can do; these keep it once per target all the same.
+            models.UniqueConstraint(
+                fields=["digest", "channel"],
+                condition=Q(digest__isnull=False, channel__isnull=False),
+                name="digest_delivery_once_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["digest", "subscription"],
+                condition=Q(digest__isnull=False, subscription__isnull=False),
+                name="digest_delivery_once_per_subscription",
+            ),
             models.CheckConstraint(
-                condition=Q(channel__isnull=False), name="delivery_has_a_target"
+                condition=Q(channel__isnull=False, subscription__isnull=True)
+                | Q(channel__isnull=True, subscription__isnull=False),
+                name="delivery_has_a_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(followup__isnull=False, digest__isnull=True, due_at__isnull=False)
+                | Q(followup__isnull=True, digest__isnull=False),
+                name="delivery_is_about_one",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"follow-up {self.followup_id} → {self.target_label}: {self.state}"
+        about = f"digest {self.digest_id}" if self.digest_id else f"follow-up {self.followup_id}"
+        return f"{about} → {self.target_label}: {self.state}"
 
     @property
     def target_label(self) -> str:
-        return self.channel.label if self.channel_id else ""
+        """The channel's label, or the browser's ("Firefox on Android")."""
+        if self.channel_id:
+            return self.channel.label
+        if self.subscription_id:
+            return self.subscription.label
+        return ""
 
     @property
     def error_text(self) -> str:

@@ -1,4 +1,4 @@
-"""Writes of the notifications app: channels, and the deliveries of a dispatched reminder."""
+"""Writes of the notifications app: channels, and the deliveries of a reminder or a digest."""
 
 from __future__ import annotations
 
@@ -98,6 +98,27 @@ def deliveries_create(*, followup, to: list[targets.Target], not_before: datetim
             followup_id=followup.pk,
             due_at=followup.due_at,
             next_attempt_at=not_before,
+            **target.delivery_fields(),
+        )
+        for target in to
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def digest_deliveries_create(*, digest, to: list[targets.Target], now: datetime.datetime) -> None:
+    """One pending delivery of a sent digest per target, due now.
+
+    Called by the digest pass in the transaction that records the digest sent, which only the
+    pass holding its claim can do, once; digest_delivery_once_per_channel and …_subscription
+    make a second call add nothing all the same.
+    """
+    if not to:
+        return
+    rows = [
+        Delivery(
+            owner_id=digest.owner_id,
+            digest_id=digest.pk,
+            next_attempt_at=now,
             **target.delivery_fields(),
         )
         for target in to

@@ -1,21 +1,19 @@
 """The seam between the dispatch and the places a reminder goes besides email.
 
-A *target* is one place of a person's that receives reminders. Today there is one kind, a
-notification Channel (an Apprise URL). The dispatch knows targets through two functions only:
+A *target* is one place of a person's that receives reminders and digests. There are two
+kinds: a notification Channel (an Apprise URL) and a browser subscribed to web push
+(webpush.PushSubscription). The dispatch knows targets through two functions only:
 
 - enabled_targets(owner_ids): which targets each owner has turned on now (one query a kind);
-- send(delivery, message): deliver one message to one Delivery's target, or raise SendFailed.
+- send(delivery, message): deliver one Delivery to its target, or raise SendFailed (or
+  TargetGone: the browser is no longer subscribed, and its row and deliveries were removed).
 
-Adding a second kind (browser push: webpush.PushSubscription) takes
-1. a nullable foreign key on Delivery beside `channel` (say `subscription`), the check
-   constraint delivery_has_a_target turned into "exactly one of them", and a partial unique
-   constraint (followup, subscription, due_at) like delivery_once_per_channel;
-2. one query more in enabled_targets, yielding Target("subscription_id", pk);
-3. one branch more in send(), calling that app's function that sends one push (a 404/410
-   answer there removes the subscription, and its deliveries with it);
-4. select_related of the new key in notifications.dispatch._load and in the page queries, and
-   Delivery.target_label.
-Nothing else in the dispatch, the lease or the pages changes.
+Each kind is a nullable foreign key on Delivery (`channel`, `subscription`; the check constraint
+delivery_has_a_target says exactly one is set) with a partial unique constraint of its own
+(delivery_once_per_channel, delivery_once_per_subscription, and the digest's two). A third kind
+takes the same four steps: that key and its constraints, one query more in enabled_targets, one
+branch more in send(), and select_related of the key in notifications.dispatch._load, in the page
+queries and in Delivery.target_label.
 """
 
 from __future__ import annotations
@@ -29,6 +27,20 @@ from django.views.decorators.debug import sensitive_variables
 from notifications import crypto, sending
 from notifications.models import Channel, Delivery, DeliveryError
 from notifications.sending import Message, SendFailed
+from webpush.models import PushSubscription
+from webpush.sender import (
+    REMINDER_TTL,
+    PushFailed,
+    PushGone,
+    digest_payload,
+    push_send,
+    reminder_payload,
+)
+
+
+class TargetGone(Exception):
+    """The target no longer exists (a browser's push service said so): its row and its
+    deliveries are deleted already. Not a failure of the message, and nothing to retry."""
 
 
 @dataclass(frozen=True)
@@ -54,15 +66,47 @@ def enabled_targets(owner_ids) -> dict[int, list[Target]]:
     rows = Channel.objects.filter(owner_id__in=ids, enabled=True).values_list("owner_id", "pk")
     for owner_id, pk in rows.order_by("created_at", "pk"):
         targets[owner_id].append(Target("channel_id", pk))
+    # Served by webpush_owner_idx. A subscription has no on/off: the person removes it.
+    rows = PushSubscription.objects.filter(owner_id__in=ids).values_list("owner_id", "pk")
+    for owner_id, pk in rows.order_by("created_at", "pk"):
+        targets[owner_id].append(Target("subscription_id", pk))
     return dict(targets)
 
 
 @sensitive_variables("url")
 def send(delivery: Delivery, message: Message, *, timeout: float | None = None) -> None:
-    """Send the message to the delivery's target; SendFailed if it did not take it."""
+    """Send the message to the delivery's target; SendFailed if it did not take it.
+
+    A channel gets `message`; a browser gets the push of the delivery's follow-up or digest.
+    """
     if delivery.channel_id:
         return send_to_channel(delivery.channel, message, timeout=timeout, key=str(delivery.pk))
+    if delivery.subscription_id:
+        return send_to_browser(delivery)
     raise SendFailed(DeliveryError.REFUSED, permanent=True)
+
+
+def send_to_browser(delivery: Delivery) -> None:
+    """One push (within WEBPUSH_TIMEOUT, below the lease as a channel's timeout is)."""
+    if delivery.digest_id:
+        payload = digest_payload(delivery.owner, delivery.digest.item_count)
+    else:
+        payload = reminder_payload(delivery.followup)
+    try:
+        push_send(subscription=delivery.subscription, payload=payload, ttl=REMINDER_TTL)
+    except PushGone:
+        raise TargetGone from None
+    except PushFailed as failure:
+        # Its message names the push service, never the endpoint; only the code is stored.
+        if failure.status:
+            code = DeliveryError.HTTP
+        elif "timed out" in failure.message:
+            code = DeliveryError.TIMEOUT
+        elif failure.retryable:
+            code = DeliveryError.CONNECT
+        else:
+            code = DeliveryError.REFUSED
+        raise SendFailed(code, failure.status, permanent=not failure.retryable) from None
 
 
 @sensitive_variables("url")

@@ -39,8 +39,8 @@ def notification_channels(context) -> dict:
 def delivery_notes(*lists) -> str:
     """`{% delivery_notes followups.due followups.failed %}`: set `not_delivered_to` on each.
 
-    The labels of the channels that gave up on each follow-up's current reminder (one query
-    for all the lists; none when they are empty), for Today's "Not delivered to …".
+    The labels of the channels and browsers that gave up on each follow-up's current reminder
+    (one query for all the lists; none when they are empty), for Today's "Not delivered to …".
     """
     followups = [followup for rows in lists for followup in rows]
     for followup in followups:
@@ -48,6 +48,7 @@ def delivery_notes(*lists) -> str:
     if not followups:
         return ""
     by_id = {followup.pk: followup for followup in followups}
+    # Only reminders' deliveries: a digest's that failed is left off the pages (its email went).
     failed = (
         Delivery.objects.filter(
             followup_id__in=list(by_id),
@@ -55,11 +56,11 @@ def delivery_notes(*lists) -> str:
             # The reminder on screen, not one before a snooze.
             due_at=F("followup__due_at"),
         )
-        .order_by("channel__created_at", "channel_id")
-        .values_list("followup_id", "channel__label")
+        .select_related("channel", "subscription")
+        .order_by("pk")
     )
-    for followup_id, label in failed:
-        by_id[followup_id].not_delivered_to.append(label)
+    for delivery in failed:
+        by_id[delivery.followup_id].not_delivered_to.append(delivery.target_label)
     return ""
 
 
@@ -68,7 +69,8 @@ def followup_deliveries(followup) -> dict:
     """`{% followup_deliveries followup %}`: where the current reminder went, on its page."""
     deliveries = list(
         Delivery.objects.filter(followup=followup, due_at=followup.due_at)
-        .select_related("channel")
-        .order_by("channel__created_at", "channel_id")
+        .select_related("channel", "subscription")
+        # Made in one insert per target kind, in the order of enabled_targets.
+        .order_by("pk")
     )
     return {"deliveries": deliveries, "followup": followup}

@@ -278,7 +278,7 @@ def test_the_preferences_page_runs_the_same_queries_whatever_the_number_of_chann
     for _ in range(count):
         ChannelFactory(owner=alice)
     client.force_login(alice)
-    # Session, user, the channels, the browsers subscribed to web push.
+    # Session, user, the channels, the browsers subscribed to push (webpush's section).
     with django_assert_max_num_queries(4):
         assert client.get(PREFERENCES).status_code == 200
 
