@@ -3,12 +3,15 @@ its time, and the next day's reminders then come as one digest instead of each o
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.factories import PASSWORD, UserFactory
+from followups.digest import send_digests
+from followups.models import Kind
+from tests.factories import PASSWORD, UserFactory, followup_of_kind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +71,42 @@ def test_the_digest_is_turned_on_with_its_time_on_a_phone_in_finnish(browser, li
     user = User.objects.get(pk=user.pk)
     assert (user.digest_enabled, user.digest_time) == (False, datetime.time(7, 30))
     context.close()
+
+
+def test_a_person_in_new_york_gets_the_digest_at_their_own_morning(
+    browser, live_server, mailoutbox
+):
+    """Set on a phone in New York, 08:30 is New York's 08:30: in the week when the United States
+    has moved its clocks and Europe has not, so a Helsinki (or a fixed-offset) reading is off."""
+    user = UserFactory(email="ny@example.com", language="en", time_zone="America/New_York")
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", timezone_id="America/New_York", viewport=PHONE
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label(field("Email")).fill(user.email)
+    page.get_by_label(field("Password")).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=field("Log in")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    page.goto("/accounts/preferences/")
+    page.get_by_label(re.compile(r"^\s*Digest: send one email a day")).check()
+    page.get_by_label(field("Digest time")).fill("08:30")
+    page.locator("main").get_by_role("button", name=field("Save")).click()
+    expect(page.get_by_text("Your preferences were saved.")).to_be_visible()
+    context.close()
+
+    # Tuesday 16 March 2027: New York on daylight time since the 14th, Helsinki not until the
+    # 28th. A call due at 07:00 New York time that morning.
+    new_york = ZoneInfo("America/New_York")
+    followup = followup_of_kind(
+        Kind.CALL,
+        owner=User.objects.get(pk=user.pk),
+        due_at=datetime.datetime(2027, 3, 16, 7, 0, tzinfo=new_york),
+    )
+    assert send_digests(now=datetime.datetime(2027, 3, 16, 8, 29, tzinfo=new_york)).sent == 0
+    assert mailoutbox == []
+    assert send_digests(now=datetime.datetime(2027, 3, 16, 8, 30, tzinfo=new_york)).sent == 1
+    [message] = mailoutbox
+    assert message.to == ["ny@example.com"]
+    assert str(followup.pk) in message.extra_headers["X-Seuranta-Followups"].split()
