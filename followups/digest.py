@@ -32,18 +32,19 @@ import dataclasses
 import datetime
 import logging
 import uuid
-from time import monotonic, sleep
+from time import monotonic
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import leases
 from core.mail import mailbox
 from followups import dispatch, links, policy
 from followups.emails import one_line
@@ -277,47 +278,43 @@ def _record(
     Tried again while the database is busy (SQLite's "database is locked"): unrecorded, the
     digest would go a second time after the lease.
     """
-    for attempt in range(dispatch.RECORD_SENT_TRIES):
-        try:
-            with transaction.atomic():
-                done = Digest.objects.filter(
-                    owner=owner, day=day, claim_token=token, state=DigestState.PENDING
+
+    def record() -> bool:
+        with transaction.atomic():
+            done = Digest.objects.filter(
+                owner=owner, day=day, claim_token=token, state=DigestState.PENDING
+            ).update(
+                state=state,
+                sent_at=now if state == DigestState.SENT else None,
+                item_count=len(followup_ids),
+                subject=subject,
+                text=text,
+                last_error="",
+                claimed_until=None,
+                claim_token=None,
+                updated_at=now,
+            )
+            if done and followup_ids:
+                # Only while still scheduled: one the person marked done meanwhile stays so.
+                Followup.objects.filter(
+                    pk__in=followup_ids, claim_token=token, state=State.SCHEDULED
                 ).update(
-                    state=state,
-                    sent_at=now if state == DigestState.SENT else None,
-                    item_count=len(followup_ids),
-                    subject=subject,
-                    text=text,
+                    state=State.NOTIFIED,
+                    notified_at=now,
+                    sent_late=False,
                     last_error="",
                     claimed_until=None,
                     claim_token=None,
                     updated_at=now,
                 )
-                if done and followup_ids:
-                    # Only while still scheduled: one the person marked done meanwhile stays so.
-                    Followup.objects.filter(
-                        pk__in=followup_ids, claim_token=token, state=State.SCHEDULED
-                    ).update(
-                        state=State.NOTIFIED,
-                        notified_at=now,
-                        sent_late=False,
-                        last_error="",
-                        claimed_until=None,
-                        claim_token=None,
-                        updated_at=now,
-                    )
-                if done and state == DigestState.SENT:
-                    digest = Digest.objects.get(owner=owner, day=day)
-                    digest_deliveries_create(
-                        digest=digest, to=enabled_targets([owner.pk]).get(owner.pk, []), now=now
-                    )
-            return done == 1
-        except OperationalError as exc:
-            if attempt == dispatch.RECORD_SENT_TRIES - 1:
-                raise
-            log.warning("Recording the digest of %s failed (%s); trying again", owner.pk, exc)
-            sleep(dispatch.RECORD_SENT_WAIT * 2**attempt)
-    raise AssertionError("unreachable")
+            if done and state == DigestState.SENT:
+                digest = Digest.objects.get(owner=owner, day=day)
+                digest_deliveries_create(
+                    digest=digest, to=enabled_targets([owner.pk]).get(owner.pk, []), now=now
+                )
+        return done == 1
+
+    return leases.while_busy(record, what=f"the digest of {owner.pk}")
 
 
 def _record_failure(owner, day, token, now, exc: BaseException) -> str:

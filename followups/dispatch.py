@@ -5,11 +5,12 @@ deliveries (notifications.services.deliveries_create), which the channel pass
 (notifications.dispatch) sends under the same lease rules, after this one.
 
 The database is the schedule and the lock. A pass
-1. claims up to batch_size due rows in one short transaction: each row is taken with a
-   conditional UPDATE that only succeeds if nobody claimed it since it was read (so two passes
-   never both own a row), and gets a lease (claimed_until) and a fresh claim_token;
-   on PostgreSQL the candidates are read with SELECT … FOR UPDATE SKIP LOCKED first, so that
-   concurrent passes take different rows instead of queueing behind each other;
+1. claims up to batch_size due rows in one short transaction (core.leases, the rules the
+   channel pass shares): each row is taken with a conditional UPDATE that only succeeds if
+   nobody claimed it since it was read (so two passes never both own a row), and gets a lease
+   (claimed_until) and a fresh claim_token; on PostgreSQL the candidates are read with
+   SELECT … FOR UPDATE SKIP LOCKED first, so that concurrent passes take different rows
+   instead of queueing behind each other;
 2. with no transaction open, renders and sends each email over one mail connection;
 3. records each result with an UPDATE guarded by the claim_token, so a pass whose lease ran out
    (and whose row another pass took over) cannot overwrite the newer owner's work.
@@ -24,18 +25,17 @@ import datetime
 import logging
 import smtplib
 import uuid
-from time import monotonic, sleep
+from time import monotonic
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
-from django.db import OperationalError, transaction
-from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from applications.models import Status
+from core import leases
 from followups import policy
 from followups.emails import reminder_message
 from followups.models import STALE_REASONS, Followup, Kind, State
@@ -55,10 +55,6 @@ UNREACHABLE_BACKOFF_CAP = datetime.timedelta(minutes=10)
 UNREACHABLE_GIVE_UP_AFTER = datetime.timedelta(hours=24)
 DEFAULT_LEASE = datetime.timedelta(minutes=5)
 LAST_ERROR_MAX = 300
-# Recording a sent reminder is tried this many times while the database says it is busy
-# (SQLite's "database is locked" behind another writer), waiting 0.2 s, then 0.4 s.
-RECORD_SENT_TRIES = 3
-RECORD_SENT_WAIT = 0.2
 
 
 @dataclasses.dataclass
@@ -153,66 +149,25 @@ def has_due(now: datetime.datetime) -> bool:
 def claim_due(
     *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
 ) -> list[tuple[int, uuid.UUID]]:
-    """Claim up to batch_size due follow-ups: [(id, claim_token)], oldest first.
-
-    Three statements whatever the batch size: read the candidates, claim them all with one
-    conditional UPDATE under one fresh token, read back which ones that UPDATE took.
-    """
-    token = uuid.uuid4()
-    # durable: the claim must be committed before any email goes out, and no caller's
-    # transaction may hold these row locks while the emails are sent.
-    with transaction.atomic(durable=True):
-        candidates = _claimable(now).order_by("next_attempt_at", "id")
-        if db_connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        pks = list(candidates.values_list("pk", flat=True)[:batch_size])
-        if not pks:
-            return []
-        # Compare-and-set: only rows still claimable now get the token. On SQLite (no row
-        # locks, one writer at a time) this alone keeps two passes from both taking a row: the
-        # second one's UPDATE no longer matches a row the first one claimed.
-        _claimable(now).filter(pk__in=pks).update(
-            claimed_until=now + lease,
-            claim_token=token,
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
-        taken = set(
-            Followup.objects.filter(pk__in=pks, claim_token=token).values_list("pk", flat=True)
-        )
-    return [(pk, token) for pk in pks if pk in taken]
+    """Claim up to batch_size due follow-ups: [(id, claim_token)], oldest first (core.leases)."""
+    return leases.claim(_claimable(now), now=now, batch_size=batch_size, lease=lease)
 
 
 def _finish(pk: int, token: uuid.UUID, **fields) -> bool:
     """Record a claimed row's result, unless the claim was lost meanwhile."""
-    fields.setdefault("claimed_until", None)
-    fields.setdefault("claim_token", None)
-    fields["updated_at"] = timezone.now()
     # state=scheduled too: the user may have marked it done (or the sync cancelled it) while the
     # email was on its way; their word stands.
-    updated = Followup.objects.filter(pk=pk, claim_token=token, state=State.SCHEDULED).update(
-        **fields
-    )
-    return updated == 1
+    return leases.finish(Followup.objects.filter(state=State.SCHEDULED), pk, token, **fields)
 
 
 def _record_sent(pk: int, token: uuid.UUID, *, now: datetime.datetime, late: bool) -> bool:
-    """Mark a row whose email went out as notified, trying again while the database is busy.
-
-    Giving up here means the row is claimed again after the lease and emailed a second time,
-    so a briefly locked database (SQLite's "database is locked") is worth a short wait.
-    """
-    for attempt in range(RECORD_SENT_TRIES):
-        try:
-            return _finish(
-                pk, token, state=State.NOTIFIED, notified_at=now, sent_late=late, last_error=""
-            )
-        except OperationalError as exc:
-            if attempt == RECORD_SENT_TRIES - 1:
-                raise
-            log.warning("Recording sent follow-up %s failed (%s); trying again", pk, exc)
-            sleep(RECORD_SENT_WAIT * 2**attempt)
-    raise AssertionError("unreachable")
+    """Mark a row whose email went out as notified, trying again while the database is busy."""
+    return leases.while_busy(
+        lambda: _finish(
+            pk, token, state=State.NOTIFIED, notified_at=now, sent_late=late, last_error=""
+        ),
+        what=f"sent follow-up {pk}",
+    )
 
 
 def _record_failure(
@@ -251,18 +206,9 @@ def _record_unreachable(
     return "retrying" if done else "lost"
 
 
-def _release(claims: list[tuple[int, uuid.UUID]]) -> int:
+def _release(claimed: list[tuple[int, uuid.UUID]]) -> int:
     """Hand rows back as if this pass had never claimed them (one UPDATE); how many."""
-    if not claims:
-        return 0
-    # A pass's token is shared by its whole batch: the ids pick these rows, the token makes sure
-    # they are still this pass's.
-    Followup.objects.filter(
-        pk__in=[pk for pk, _ in claims],
-        claim_token__in={token for _, token in claims},
-        state=State.SCHEDULED,
-    ).update(claimed_until=None, claim_token=None, attempts=F("attempts") - 1)
-    return len(claims)
+    return leases.release(Followup.objects.filter(state=State.SCHEDULED), claimed)
 
 
 class _Mail:

@@ -1,9 +1,10 @@
 """The channel pass: claim the due deliveries, send each one's message, record the result.
 
 The same lease rules as the email (followups.dispatch), on Delivery rows instead of follow-ups:
-1. claim up to batch_size pending rows in one short, durable transaction: read the candidates
-   (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), take them with one conditional UPDATE that
-   only matches rows still claimable, under one fresh claim_token and a lease (claimed_until);
+1. claim up to batch_size pending rows in one short, durable transaction (core.leases): read
+   the candidates (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), take them with one
+   conditional UPDATE that only matches rows still claimable, under one fresh claim_token and a
+   lease (claimed_until);
 2. with no transaction open, send each message through Apprise (notifications.targets.send);
 3. record each result with an UPDATE guarded by the claim_token and state = pending, so a pass
    whose lease ran out cannot overwrite the work of the pass that took its rows over.
@@ -27,17 +28,16 @@ import dataclasses
 import datetime
 import logging
 import uuid
-from time import monotonic, sleep
+from time import monotonic
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth import get_user_model
-from django.db import OperationalError, transaction
-from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import leases
 from followups import policy
-from followups.dispatch import DEFAULT_LEASE, MAX_ATTEMPTS, RECORD_SENT_TRIES, RECORD_SENT_WAIT
+from followups.dispatch import DEFAULT_LEASE, MAX_ATTEMPTS
 from followups.dispatch import backoff as email_backoff
 from followups.models import CLOSED_STATES
 from notifications import messages, targets
@@ -102,56 +102,24 @@ def has_due(now: datetime.datetime) -> bool:
 def claim_due(
     *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
 ) -> list[tuple[int, uuid.UUID]]:
-    """Claim up to batch_size due deliveries: [(id, claim_token)], oldest first."""
-    token = uuid.uuid4()
-    # durable: committed before any message goes out, and no caller's transaction holds the
-    # row locks while the messages are sent.
-    with transaction.atomic(durable=True):
-        candidates = _claimable(now).order_by("next_attempt_at", "id")
-        if db_connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        pks = list(candidates.values_list("pk", flat=True)[:batch_size])
-        if not pks:
-            return []
-        # Compare-and-set: on SQLite (no row locks) this alone keeps two passes from both
-        # taking a row, as the second one's UPDATE no longer matches it.
-        _claimable(now).filter(pk__in=pks).update(
-            claimed_until=now + lease,
-            claim_token=token,
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
-        taken = set(
-            Delivery.objects.filter(pk__in=pks, claim_token=token).values_list("pk", flat=True)
-        )
-    return [(pk, token) for pk in pks if pk in taken]
+    """Claim up to batch_size due deliveries: [(id, claim_token)], oldest first (core.leases)."""
+    return leases.claim(_claimable(now), now=now, batch_size=batch_size, lease=lease)
 
 
 def _finish(pk: int, token: uuid.UUID, **fields) -> bool:
     """Record a claimed row's result, unless the claim was lost meanwhile."""
-    fields.setdefault("claimed_until", None)
-    fields.setdefault("claim_token", None)
-    fields["updated_at"] = timezone.now()
-    updated = Delivery.objects.filter(pk=pk, claim_token=token, state=DeliveryState.PENDING).update(
-        **fields
-    )
-    return updated == 1
+    return leases.finish(Delivery.objects.filter(state=DeliveryState.PENDING), pk, token, **fields)
 
 
 def _record_sent(pk: int, token: uuid.UUID, now: datetime.datetime) -> bool:
     """Mark a delivered row sent, trying again while the database is busy (SQLite's lock):
     giving up here means the message goes a second time after the lease."""
-    for attempt in range(RECORD_SENT_TRIES):
-        try:
-            return _finish(
-                pk, token, state=DeliveryState.SENT, sent_at=now, error="", error_status=None
-            )
-        except OperationalError as exc:
-            if attempt == RECORD_SENT_TRIES - 1:
-                raise
-            log.warning("Recording sent delivery %s failed (%s); trying again", pk, exc)
-            sleep(RECORD_SENT_WAIT * 2**attempt)
-    raise AssertionError("unreachable")
+    return leases.while_busy(
+        lambda: _finish(
+            pk, token, state=DeliveryState.SENT, sent_at=now, error="", error_status=None
+        ),
+        what=f"sent delivery {pk}",
+    )
 
 
 def _record_failure(
@@ -169,16 +137,9 @@ def _record_failure(
     return "retrying" if done else "lost"
 
 
-def _release(claims: list[tuple[int, uuid.UUID]]) -> int:
+def _release(claimed: list[tuple[int, uuid.UUID]]) -> int:
     """Hand rows back as if this pass had never claimed them (one UPDATE); how many."""
-    if not claims:
-        return 0
-    Delivery.objects.filter(
-        pk__in=[pk for pk, _ in claims],
-        claim_token__in={token for _, token in claims},
-        state=DeliveryState.PENDING,
-    ).update(claimed_until=None, claim_token=None, attempts=F("attempts") - 1)
-    return len(claims)
+    return leases.release(Delivery.objects.filter(state=DeliveryState.PENDING), claimed)
 
 
 def _not_wanted(delivery: Delivery, now: datetime.datetime) -> bool:

@@ -16,6 +16,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.db import OperationalError
 
+from core import leases
 from followups import dispatch
 from followups.dispatch import MAX_ATTEMPTS, claim_due, dispatch_due
 from followups.models import Followup, Kind, State
@@ -683,7 +684,7 @@ def test_a_sent_reminder_is_recorded_though_the_database_is_briefly_locked(
     followup = due(alice)
     finish = dispatch._finish
     waits = []
-    monkeypatch.setattr(dispatch, "sleep", waits.append)
+    monkeypatch.setattr(leases, "sleep", waits.append)
 
     def locked_twice(*args, **kwargs):
         if len(waits) < 2:
@@ -706,7 +707,7 @@ def test_a_database_locked_for_good_loses_the_record_but_not_the_batch(
     due(alice, due_at=NOW - 2 * MINUTE)
     for_bob = due(bob, due_at=NOW - MINUTE)
     finish = dispatch._finish
-    monkeypatch.setattr(dispatch, "sleep", lambda seconds: None)
+    monkeypatch.setattr(leases, "sleep", lambda seconds: None)
     tries = []
 
     def locked_for_alice(pk, token, **fields):
@@ -719,7 +720,7 @@ def test_a_database_locked_for_good_loses_the_record_but_not_the_batch(
 
     result = dispatch_due()
 
-    assert (result.lost, result.sent, len(tries)) == (1, 1, dispatch.RECORD_SENT_TRIES)
+    assert (result.lost, result.sent, len(tries)) == (1, 1, leases.RECORD_SENT_TRIES)
 
 
 def test_a_pass_starts_no_row_after_its_deadline(alice, mailoutbox, monkeypatch):
