@@ -47,21 +47,36 @@ def media_root(settings, tmp_path_factory):
     return settings.MEDIA_ROOT
 
 
+# The database settings before pytest-django points them at the test database.
+CONFIGURED_DATABASE = connection.settings_dict["NAME"]
+
+
+def _clear_caches() -> None:
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    for cache in caches.all():
+        # A run of tests none of which uses the database (one policy file, say) sets up no test
+        # database: then no test can have used the cache table either, and clearing it would
+        # reach the configured database instead.
+        if isinstance(cache, DatabaseCache) and connection.settings_dict["NAME"] == (
+            CONFIGURED_DATABASE
+        ):
+            continue
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache(django_db_setup, django_db_blocker):
     # Rate-limit counters live in the cache; each test starts from none. Without REDIS_URL the
     # cache is a table of the test database (created with it), so clearing it needs the
     # database even in a test that does not otherwise use it.
     # Cached page fragments too, so that no test sees another's pages.
-    from django.core.cache import caches
-
     with django_db_blocker.unblock():
-        for cache in caches.all():
-            cache.clear()
+        _clear_caches()
     yield
     with django_db_blocker.unblock():
-        for cache in caches.all():
-            cache.clear()
+        _clear_caches()
 
 
 @pytest.fixture
