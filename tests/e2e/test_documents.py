@@ -2,9 +2,11 @@
 under Documents, downloads it and gets the very same bytes; a file that is no document is refused
 next to the field."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from applications.models import Document
@@ -88,3 +90,29 @@ def test_an_executable_renamed_pdf_is_refused_next_to_the_field(phone_page, tmp_
     expect(page.get_by_text(refusal)).to_be_visible()
     expect(file_input).to_have_attribute("aria-invalid", "true")
     assert not Document.objects.exists()
+
+
+def test_the_date_sent_is_the_persons_today_in_new_york(browser, live_server, tmp_path):
+    """At 21:30 on 30 November in New York it is already 1 December in Helsinki and in UTC: the
+    attach form's "Date sent" starts at the person's today, and the list shows that day."""
+    user = UserFactory(email="ny@example.com", language="fi", time_zone="America/New_York")
+    application = application_create(owner=user, company="Nokia Oyj", position="Analyytikko")
+    letter = tmp_path / "cv.txt"
+    letter.write_bytes(b"Ansioluettelo\n")
+    context = browser.new_context(
+        base_url=live_server.url, locale="fi-FI", timezone_id="America/New_York", viewport=PHONE
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    # The server's clock (tick: the page's timers run as usual).
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 2, 30, tzinfo=datetime.UTC)):
+        log_in(page, user.email)
+        page.goto(application.get_absolute_url() + "documents/new/")
+        expect(page.get_by_label(label("Lähetetty"))).to_have_value("2026-11-30")
+        page.get_by_label(label("Tiedosto")).set_input_files(str(letter))
+        page.get_by_role("button", name="Tallenna").click()
+        expect(page.get_by_text("Asiakirja liitettiin.")).to_be_visible()
+        row = page.get_by_role("row", name=re.compile("cv.txt"))
+        expect(row.locator("time")).to_have_attribute("datetime", "2026-11-30")
+    context.close()
+    assert Document.objects.get().sent_on == datetime.date(2026, 11, 30)
