@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from core import leases
 from followups import policy
-from followups.dispatch import DEFAULT_LEASE, MAX_ATTEMPTS
+from followups.dispatch import BACKOFF_CAP, DEFAULT_LEASE, MAX_ATTEMPTS
 from followups.dispatch import backoff as email_backoff
 from followups.models import CLOSED_STATES
 from notifications import messages, targets
@@ -133,7 +133,12 @@ def _record_failure(
         # per version of the person's data.
         get_user_model().data_changed(delivery.owner_id)
         return "failed"
-    done = _finish(delivery.pk, token, next_attempt_at=now + backoff(delivery.attempts), **error)
+    wait = backoff(delivery.attempts)
+    if failure.retry_after:
+        # A push service that said how long to wait (429 or 503 with Retry-After) is given that
+        # long, up to the backoff's cap: sooner would only be refused again.
+        wait = max(wait, min(datetime.timedelta(seconds=failure.retry_after), BACKOFF_CAP))
+    done = _finish(delivery.pk, token, next_attempt_at=now + wait, **error)
     return "retrying" if done else "lost"
 
 

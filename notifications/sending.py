@@ -34,13 +34,22 @@ class Message:
 
 
 class SendFailed(Exception):
-    """The channel did not take the message. `permanent`: trying again cannot help."""
+    """The channel did not take the message. `permanent`: trying again cannot help;
+    `retry_after`: the seconds the service asked to be left alone for (its Retry-After)."""
 
-    def __init__(self, code: str, status: int | None = None, *, permanent: bool = False):
+    def __init__(
+        self,
+        code: str,
+        status: int | None = None,
+        *,
+        permanent: bool = False,
+        retry_after: int | None = None,
+    ):
         super().__init__(code if status is None else f"{code} {status}")
         self.code = code
         self.status = status
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 def _asset() -> apprise.AppriseAsset:

@@ -106,7 +106,12 @@ def send_to_browser(delivery: Delivery) -> None:
             code = DeliveryError.CONNECT
         else:
             code = DeliveryError.REFUSED
-        raise SendFailed(code, failure.status, permanent=not failure.retryable) from None
+        raise SendFailed(
+            code,
+            failure.status,
+            permanent=not failure.retryable,
+            retry_after=failure.retry_after,
+        ) from None
 
 
 @sensitive_variables("url")

@@ -114,6 +114,32 @@ def test_a_busy_push_service_is_tried_again_after_the_backoff(
     ] * 2
 
 
+def test_a_push_service_asking_to_wait_is_left_alone_that_long(
+    alice, subscription, push_service, browser_keys, frozen
+):
+    """A 429 with Retry-After: 600 is tried again after ten minutes, not the first backoff's
+    one; a Retry-After of a day is held to the backoff's cap (an hour)."""
+    due(alice)
+    push_service.status = 429
+    push_service.reply_headers = {"Retry-After": "600"}
+
+    dispatch()
+    delivery = Delivery.objects.get()
+    assert delivery.next_attempt_at == NOW + datetime.timedelta(minutes=10)
+    frozen.move_to(NOW + backoff(1))
+    assert deliver_due().claimed == 0
+
+    frozen.move_to(delivery.next_attempt_at)
+    push_service.reply_headers = {"Retry-After": str(24 * 3600)}
+    assert deliver_due().retrying == 1
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at == NOW + datetime.timedelta(minutes=10, hours=1)
+
+    push_service.status = 201
+    frozen.move_to(delivery.next_attempt_at)
+    assert deliver_due().sent == 1
+
+
 def test_a_refused_push_fails_at_once_and_is_named_on_today(alice, subscription, push_service):
     followup = due(alice)
     push_service.status = 400
