@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from applications.models import Application, Interview, Status
 from followups import policy
-from followups.models import OPEN_STATES, Followup, Kind, State
+from followups.models import OPEN_STATES, Digest, DigestState, Followup, Kind, State
+from notifications.models import Delivery, DeliveryState
 
 DASHBOARD_LIMIT = 10
 # Waiting on the user, and the reminder either still to come or already sent. Failed ones are
@@ -89,6 +90,45 @@ class DashboardFollowups:
     @property
     def failed(self) -> list[Followup]:
         return self.lists["followups_failed"]
+
+    @functools.cached_property
+    def digest_problem(self) -> Digest | None:
+        return digest_problem(self.user, timezone.localdate(self.now, self.user.tzinfo))
+
+
+# A morning digest that did not reach the person is said on Today for this many days.
+DIGEST_PROBLEM_DAYS = 7
+
+
+def digest_problem(user, today: date) -> Digest | None:
+    """The person's latest digest (of the last DIGEST_PROBLEM_DAYS) if it did not reach them
+    everywhere, with `undelivered` set: the labels of the channels and browsers that gave up on
+    it (empty when its email failed, since then none got it). None when it did, or when a later
+    day's digest went, or when there is none (the common case: one query).
+
+    Today says so because nothing else would: a reminder that failed shows on its card, but a
+    digest's follow-ups go back to waiting for the next one.
+    """
+    latest = (
+        Digest.objects.filter(owner=user, day__gte=today - timedelta(days=DIGEST_PROBLEM_DAYS))
+        .exclude(state=DigestState.PENDING)
+        .order_by("-day")
+        .only("day", "state", "last_error")
+        .first()
+    )
+    if latest is None or latest.state == DigestState.EMPTY:
+        return None
+    latest.undelivered = []
+    if latest.state == DigestState.SENT:
+        failed = (
+            Delivery.objects.filter(digest=latest, state=DeliveryState.FAILED)
+            .select_related("channel", "subscription")
+            .order_by("pk")
+        )
+        latest.undelivered = [delivery.target_label for delivery in failed]
+        if not latest.undelivered:
+            return None
+    return latest
 
 
 def dashboard_followups(user, now: datetime) -> dict[str, list[Followup]]:
