@@ -1,11 +1,12 @@
 """A webhook receiver for `json://` channels that records one JSON line per request, and flaps.
 
     python -m bench.webhook_sink --port 8089 --record var/faults/webhook.jsonl \\
-        [--flap-until EPOCH] [--flap-paths /flaky] [--fail 0.3] [--drop 0.15] [--seed 1]
+        [--flap-for SECONDS] [--flap-paths /flaky] [--fail 0.3] [--drop 0.15] [--seed 1]
 
 Each line: {"t": arrival (epoch s), "path": the request path, "followup": the follow-up id from
 the reminder's signed "Mark done" link (null for a test message), "outcome": "ok" | "500" |
-"drop", "key": the X-Seuranta-Delivery header}. Until --flap-until, a request to one of
+"drop", "key": the X-Seuranta-Delivery header}. For --flap-for seconds from the first request
+(so that a slow start of the senders does not use the flapping up), a request to one of
 --flap-paths is answered 500 with probability --fail, or its connection closed without an answer
 with probability --drop; afterwards, and on other paths, every request is answered 200. Only
 "ok" lines were received: a person's phone shows a message the service accepted, not one it
@@ -35,7 +36,10 @@ def make_handler(args, record, lock, rng):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             with lock:
                 outcome = "ok"
-                if time.time() < args.flap_until and self.path in args.flap_paths:
+                if args.first_request is None:
+                    args.first_request = time.time()
+                flapping = time.time() < args.first_request + args.flap_for
+                if flapping and self.path in args.flap_paths:
                     draw = rng.random()
                     if draw < args.fail:
                         outcome = "500"
@@ -81,13 +85,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--record", required=True)
-    parser.add_argument("--flap-until", type=float, default=0.0)
+    parser.add_argument("--flap-for", type=float, default=0.0)
     parser.add_argument("--flap-paths", nargs="*", default=[])
     parser.add_argument("--fail", type=float, default=0.3)
     parser.add_argument("--drop", type=float, default=0.15)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     args.flap_paths = set(args.flap_paths)
+    args.first_request = None
     record = open(args.record, "a", buffering=1)  # noqa: SIM115 - open for the server's life
     server = ThreadingHTTPServer(
         ("127.0.0.1", args.port),

@@ -21,6 +21,7 @@ SCENARIOS = {
     "redis-restart": "bench.faults.redis_restart",
     "beat-down": "bench.faults.beat_down",
     "channels": "bench.faults.channels",
+    "channels-kill": "bench.faults.channels_kill",
     "mixed-load": "bench.faults.mixed_load",
 }
 
