@@ -18,10 +18,11 @@ class UserManager(BaseUserManager):
     def digest_recipients(self):
         """People who get the morning digest instead of each reminder (followups.digest).
 
-        The dispatcher leaves their follow-ups to the digest; reminder emails turned off, or an
-        inactive account, turn the digest off as well. Served by user_digest_idx.
+        The dispatcher leaves their follow-ups to the digest. With reminder emails turned off the
+        digest still goes, to their channels and browsers only, as each reminder would; an
+        inactive account gets none. Served by user_digest_idx.
         """
-        return self.filter(digest_enabled=True, reminders_enabled=True, is_active=True)
+        return self.filter(digest_enabled=True, is_active=True)
 
     def get_by_natural_key(self, username):
         # Log-in is case-insensitive, like the unique constraint on email.
@@ -110,7 +111,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     digest_enabled = models.BooleanField(
         _("Digest: send one email a day instead of each reminder"),
         default=False,
-        help_text=_("On business days, one email lists what is due that day and what is overdue."),
+        help_text=_(
+            "On business days, one email lists what is due that day and what is overdue. Your "
+            "notification channels get it too; with reminder emails off, only they do."
+        ),
     )
     digest_time = models.TimeField(
         _("digest time"),

@@ -1,5 +1,8 @@
 """The morning digest: one email a business day instead of one per reminder, for those who ask.
 
+With reminder emails off, the digest is not emailed but still goes to the person's channels and
+browsers (step 2 writes it without sending it), as each reminder would.
+
 A person with the digest on (UserManager.digest_recipients) gets no reminder email of its own:
 the dispatcher leaves their follow-ups alone (followups.dispatch._claimable). Once a business
 day, at their digest time and out of their quiet hours (policy.digest_day), a pass instead
@@ -90,6 +93,8 @@ def _context(owner, followups: list[Followup], now: datetime.datetime) -> dict:
         "today_url": f"{settings.SITE_URL}{reverse('applications:dashboard')}",
         "preferences_url": f"{settings.SITE_URL}{reverse('preferences')}",
         "unsubscribe_url": links.unsubscribe_url(owner),
+        # Reminder emails off: the digest goes to channels and browsers only, and says so.
+        "emailed": owner.reminders_enabled,
     }
 
 
@@ -356,16 +361,22 @@ def _deliver(
     if not items:
         ok = _record(owner, day, token, now, state=DigestState.EMPTY, followup_ids=[])
         return ("empty" if ok else "lost"), 0
-    try:
-        message = digest_message(owner, items, now, connection=get_connection())
-        if message.send() != 1:
-            raise RuntimeError("the mail backend did not accept the message")
-    except SoftTimeLimitExceeded:
-        # Whether it went is unknown: the claim stays, and the digest goes after the lease.
-        raise
-    except Exception as exc:
-        log.warning("Digest of %s not sent: %s", owner.pk, dispatch.describe_error(exc))
-        return _record_failure(owner, day, token, now, exc), 0
+    if owner.reminders_enabled:
+        try:
+            message = digest_message(owner, items, now, connection=get_connection())
+            if message.send() != 1:
+                raise RuntimeError("the mail backend did not accept the message")
+        except SoftTimeLimitExceeded:
+            # Whether it went is unknown: the claim stays, and the digest goes after the lease.
+            raise
+        except Exception as exc:
+            log.warning("Digest of %s not sent: %s", owner.pk, dispatch.describe_error(exc))
+            return _record_failure(owner, day, token, now, exc), 0
+        subject, text = message.subject, message.body
+    else:
+        # Reminder emails off: the same words go to the person's channels and browsers only,
+        # through the deliveries _record makes.
+        subject, text = digest_content(owner, items, now)
     ok = _record(
         owner,
         day,
@@ -373,8 +384,8 @@ def _deliver(
         now,
         state=DigestState.SENT,
         followup_ids=[f.pk for f in items],
-        subject=message.subject,
-        text=message.body,
+        subject=subject,
+        text=text,
     )
     if not ok:
         log.warning("Digest of %s was sent after its claim was lost", owner.pk)

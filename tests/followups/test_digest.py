@@ -16,7 +16,8 @@ from followups.digest import digest_content, send_digests
 from followups.dispatch import MAX_ATTEMPTS, dispatch_due
 from followups.models import Digest, DigestState, Followup, Kind, SkipReason, State
 from followups.tasks import send_due_digests
-from tests.factories import APPLICATION_KINDS, UserFactory, followup_of_kind
+from notifications.dispatch import deliver_due
+from tests.factories import APPLICATION_KINDS, ChannelFactory, UserFactory, followup_of_kind
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -186,17 +187,28 @@ def test_turning_the_digest_off_sends_what_waits_as_reminders(carol, frozen, mai
     assert states(followup) == [State.NOTIFIED]
 
 
-def test_no_digest_for_a_person_who_turned_reminder_emails_off(carol, frozen, mailoutbox):
-    """Reminders off means no email at all: the dispatcher marks them as it always has."""
+def test_with_reminder_emails_off_the_digest_goes_to_the_channels_only(
+    carol, frozen, mailoutbox, webhook_sink
+):
+    """Email is one target among others: turned off, the digest still reaches the person's
+    channel, once, at the digest time and not before, and without the email's wording."""
     carol.reminders_enabled = False
     carol.save()
+    ChannelFactory(owner=carol, label="Phone", url=webhook_sink.url())
     followup = due(carol, due_at=hel(2026, 3, 10, 7, 30))
-    frozen.move_to(hel(2026, 3, 10, 8, 0))
+    frozen.move_to(hel(2026, 3, 10, 7, 45))
+    assert (dispatch_due().claimed, send_digests().sent, deliver_due().sent) == (0, 0, 0)
 
-    assert send_digests().sent == 0
-    assert dispatch_due().not_emailed == 1
+    frozen.move_to(hel(2026, 3, 10, 8, 0))
+    assert send_digests().sent == 1
+    assert deliver_due().sent == 1
+    assert send_digests().sent == deliver_due().sent == 0
     assert mailoutbox == []
     assert states(followup) == [State.NOTIFIED]
+    [message] = webhook_sink.messages()
+    assert "in one message instead of one per reminder" in message["message"]
+    assert "email" not in message["message"].lower()
+    assert webhook_sink.followup_ids() == {followup.pk: 1}
 
 
 def test_a_day_with_nothing_due_sends_no_email_and_is_over(carol, frozen, mailoutbox):
