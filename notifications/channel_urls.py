@@ -82,6 +82,9 @@ def check(url: str) -> Checked:
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     if plugin is None:
         raise Refused("invalid")
+    if scheme in {"ntfy", "ntfys"} and not plugin.topics:
+        # Apprise takes ntfy:// with no topic (ntfy://ntfy.sh/) and fails only when sending.
+        raise Refused("invalid")
     return Checked(scheme=scheme, service=str(plugin.service_name)[:40], masked=masked(url))
 
 

@@ -3,7 +3,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from notifications import channel_urls
+from notifications import channel_urls, crypto
 from notifications.models import Channel
 from notifications.services import MAX_CHANNELS
 
@@ -61,6 +61,27 @@ class ChannelUrlField(forms.CharField):
         return value
 
 
+@sensitive_variables("url")
+def _already_added(
+    owner, url: str, *, other_than: int | None = None
+) -> forms.ValidationError | None:
+    """The error for a URL one of the owner's channels already has: every reminder would
+    arrive there twice. A channel whose URL cannot be read any more is not compared."""
+    channels = Channel.objects.filter(owner=owner).exclude(pk=other_than).order_by("pk")
+    for channel in channels:
+        try:
+            same = channel.read_url() == url
+        except crypto.Unreadable:
+            continue
+        if same:
+            return forms.ValidationError(
+                _("“%(label)s” already sends to this URL; each reminder would come twice.")
+                % {"label": channel.label},
+                code="duplicate",
+            )
+    return None
+
+
 class ChannelForm(forms.Form):
     """The "Add channel" form: a label and an Apprise URL."""
 
@@ -80,6 +101,13 @@ class ChannelForm(forms.Form):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        duplicate = _already_added(self.owner, url)
+        if duplicate:
+            raise duplicate
+        return url
 
     def clean(self):
         cleaned = super().clean()
@@ -107,3 +135,14 @@ class ChannelEditForm(forms.Form):
         required=False,
         help_text=_("Leave it empty to keep the URL you gave."),
     )
+
+    def __init__(self, *args, channel: Channel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        duplicate = url and _already_added(self.channel.owner, url, other_than=self.channel.pk)
+        if duplicate:
+            raise duplicate
+        return url

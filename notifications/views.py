@@ -57,7 +57,9 @@ def channel_create(request: HttpRequest) -> HttpResponse:
 def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     channel = get_owned_or_404(request, Channel, pk)
     form = ChannelEditForm(
-        request.POST or None, initial={"label": channel.label, "enabled": channel.enabled}
+        request.POST or None,
+        channel=channel,
+        initial={"label": channel.label, "enabled": channel.enabled},
     )
     if request.method == "POST" and form.is_valid():
         services.channel_update(

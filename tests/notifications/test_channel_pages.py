@@ -12,7 +12,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from notifications.models import Channel, Delivery, DeliveryState
 from notifications.services import MAX_CHANNELS
-from tests.applications.helpers import assert_error_next_to
+from tests.applications.helpers import assert_error_next_to, assert_kept
 from tests.factories import ApplicationFactory, ChannelFactory, FollowupFactory
 from tests.webhook import SECRET_PATH
 
@@ -74,6 +74,36 @@ def test_a_malformed_url_of_an_accepted_service_is_refused_too(alice_client):
 
     assert_error_next_to(response, "url", "This URL is incomplete or malformed")
     assert not Channel.objects.exists()
+
+
+def test_a_url_already_added_is_refused_next_to_the_field(alice_client, alice, bob):
+    """Two channels with one URL would get every reminder twice; another person's is theirs."""
+    ChannelFactory(owner=alice, label="Desk <hook>", url="json://127.0.0.1:8767/desk")
+    ChannelFactory(owner=bob, label="Bob's", url="json://127.0.0.1:8767/bob")
+
+    response = alice_client.post(ADD, {"label": "Again", "url": "json://127.0.0.1:8767/desk"})
+
+    assert_error_next_to(response, "url", "“Desk <hook>” already sends to this URL; each reminder")
+    assert "“Desk &lt;hook&gt;”" in response.content.decode()
+    # What was typed is kept, to be corrected.
+    assert_kept(response, "url", "json://127.0.0.1:8767/desk")
+    assert Channel.objects.filter(owner=alice).count() == 1
+    alice_client.post(ADD, {"label": "Mine", "url": "json://127.0.0.1:8767/bob"})
+    assert Channel.objects.filter(owner=alice).count() == 2
+
+
+def test_editing_to_another_channels_url_is_refused_but_keeping_its_own_is_not(alice_client, alice):
+    ChannelFactory(owner=alice, label="Desk", url="json://127.0.0.1:8767/desk")
+    phone = ChannelFactory(owner=alice, label="Phone", url="ntfy://ntfy.sh/first-topic")
+    edit = reverse("notifications:channel_edit", args=[phone.pk])
+
+    response = alice_client.post(edit, {"label": "Phone", "url": "json://127.0.0.1:8767/desk"})
+    assert_error_next_to(response, "url", "“Desk” already sends to this URL")
+    phone.refresh_from_db()
+    assert phone.read_url() == "ntfy://ntfy.sh/first-topic"
+
+    response = alice_client.post(edit, {"label": "Phone", "url": "ntfy://ntfy.sh/first-topic"})
+    assert response.status_code == 302
 
 
 def test_a_person_has_at_most_ten_channels(alice_client, alice):

@@ -46,7 +46,17 @@ def test_other_kinds_are_refused_as_such(url):
 
 @pytest.mark.parametrize(
     "url",
-    ["tgram://not-a-token", "json://", "json://host/with space", "json://a\nb", "", "x" * 2000],
+    [
+        "tgram://not-a-token",
+        "json://",
+        "json://host/with space",
+        "json://a\nb",
+        "",
+        "x" * 2000,
+        # ntfy with no topic: Apprise takes it, and fails only when sending.
+        "ntfy://",
+        "ntfys://ntfy.sh/",
+    ],
 )
 def test_a_url_its_service_cannot_read_is_refused_as_invalid(url):
     with pytest.raises(Refused):
