@@ -13,11 +13,19 @@
 
   function say(text) { status.textContent = text; }
 
-  if (!window.isSecureContext || !("serviceWorker" in navigator) || !("PushManager" in window) ||
+  if (!window.isSecureContext) {
+    // Plain http (a LAN address, say): browsers offer neither service workers nor push there.
+    say(form.dataset.insecure);
+    return;
+  }
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) ||
       !("Notification" in window)) {
     say(form.dataset.unsupported);
     return;
   }
+  // How long the push service may take to answer a subscription before the page gives up: a
+  // browser that cannot reach it (offline, or blocked by a firewall) may never answer at all.
+  var SUBSCRIBE_TIMEOUT_MS = 20000;
 
   function bytesOf(base64url) {
     var base64 = (base64url + "===".slice((base64url.length + 3) % 4))
@@ -30,6 +38,15 @@
   var serverKey = bytesOf(form.dataset.key);
 
   function Refused(message) { this.message = message; }
+
+  function withinTime(promise) {
+    var timer;
+    var late = new Promise(function (resolve, reject) {
+      timer = setTimeout(function () { reject(new Refused(form.dataset.timeout)); },
+        SUBSCRIBE_TIMEOUT_MS);
+    });
+    return Promise.race([promise, late]).finally(function () { clearTimeout(timer); });
+  }
 
   function registration() {
     // The same URL and scope as pwa.js registers: this finds the site's one registration (or
@@ -111,6 +128,7 @@
     say(form.dataset.working);
     // Asked here, in the click, as browsers require.
     Promise.resolve(Notification.requestPermission()).then(function (permission) {
+      if (permission === "default") { throw new Refused(form.dataset.dismissed); }
       if (permission !== "granted") { throw new Refused(form.dataset.denied); }
       return registration();
     }).then(function (found) {
@@ -122,7 +140,8 @@
         return found;
       });
     }).then(function (found) {
-      return found.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey });
+      return withinTime(
+        found.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey }));
     }).then(function (subscription) {
       return post(form.action, subscription.toJSON());
     }).then(function () {

@@ -279,3 +279,63 @@ def test_a_notification_opens_its_follow_up_on_this_site_only(profile, live_serv
     )
     home = f"{live_server.url}/"
     assert opened == [f"{live_server.url}/followups/7/", home, home, home]
+
+
+NEVER_ANSWERING_PUSH_SERVICE = """
+PushManager.prototype.getSubscription = () => Promise.resolve(null);
+PushManager.prototype.subscribe = () => new Promise(() => {});
+"""
+
+
+def test_a_push_service_that_never_answers_is_given_up_on(phone, vapid_settings):
+    """Seen in a headless Chromium with the permission granted and no push service in reach:
+    "Turning notifications on…" for minutes, with the button disabled. The page now gives up
+    after 20 s (the page's clock is run forward) and lets the person try again."""
+    alice = UserFactory(email="alice@example.com", language="fi")
+    page = phone(init_script=NEVER_ANSWERING_PUSH_SERVICE)
+    log_in(page, alice.email)
+    page.clock.install()
+    page.goto(reverse("preferences"))
+    button = page.get_by_role("button", name="Ilmoita tähän selaimeen")
+    button.click()
+    status = page.locator("[data-push-status]")
+    expect(status).to_have_text("Otetaan ilmoituksia käyttöön…")
+    expect(button).to_be_disabled()
+
+    page.clock.run_for(19_000)
+    expect(status).to_have_text("Otetaan ilmoituksia käyttöön…")
+    page.clock.run_for(2_000)
+    expect(status).to_have_text(
+        "Selaimen ilmoituspalvelu ei vastannut. Tarkista yhteys ja yritä uudelleen."
+    )
+    expect(button).to_be_enabled()
+    assert not PushSubscription.objects.exists()
+
+
+def test_a_permission_prompt_closed_without_an_answer_is_not_called_blocked(phone, vapid_settings):
+    """Closing the prompt leaves the permission at "default": not blocked, ask again."""
+    alice = UserFactory(email="alice@example.com", language="fi")
+    page = phone(
+        permission=False,
+        init_script="Notification.requestPermission = () => Promise.resolve('default');",
+    )
+    log_in(page, alice.email)
+    page.goto(reverse("preferences"))
+    page.get_by_role("button", name="Ilmoita tähän selaimeen").click()
+    expect(page.locator("[data-push-status]")).to_have_text(
+        "Ilmoituksia ei sallittu. Paina painiketta uudelleen ja valitse Salli."
+    )
+
+
+def test_a_page_served_over_plain_http_says_https_is_needed(phone, vapid_settings):
+    """Seuranta on a LAN address over http: the browser offers no push there at all."""
+    alice = UserFactory(email="alice@example.com", language="fi")
+    page = phone(
+        init_script="Object.defineProperty(window, 'isSecureContext', { get: () => false });"
+    )
+    log_in(page, alice.email)
+    page.goto(reverse("preferences"))
+    expect(page.locator("[data-push-status]")).to_contain_text(
+        "Ilmoitukset vaativat, että Seuranta on suojatussa https://-osoitteessa"
+    )
+    expect(page.get_by_role("button", name="Ilmoita tähän selaimeen")).to_be_hidden()
