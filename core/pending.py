@@ -26,12 +26,16 @@ from django.core.cache import cache
 from django.utils import translation
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-# Work still waiting after this long: the page says the worker may not be running.
+# Work no worker has taken after this long: the page says the worker may not be running.
 QUEUED_HINT_SECONDS = 10
+# Work taken but not over after this long (more than any of the network timeouts the work
+# waits for): the worker that took it has probably died, and the page says so too.
+RUNNING_HINT_SECONDS = 120
 
 
 class State:
     QUEUED = "queued"
+    RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
 
@@ -58,8 +62,12 @@ class Pending:
 
     @property
     def late(self) -> bool:
-        """Still queued after QUEUED_HINT_SECONDS: no worker has taken it."""
-        return self.state == State.QUEUED and self.waited > QUEUED_HINT_SECONDS
+        """No worker took it within QUEUED_HINT_SECONDS, or the one that did has not finished
+        it within RUNNING_HINT_SECONDS. A worker busy sending (a channel may take its whole
+        timeout) is not late."""
+        if self.state == State.QUEUED:
+            return self.waited > QUEUED_HINT_SECONDS
+        return self.state == State.RUNNING and self.waited > RUNNING_HINT_SECONDS
 
 
 P = TypeVar("P", bound=Pending)
@@ -111,15 +119,18 @@ class Store(Generic[P]):
         return entry
 
     def start(self, token: str) -> P | None:
-        """The worker's part: the queued entry, to this caller only.
+        """The worker's part: the queued entry, now running, to this caller only.
 
         None if it expired, is over, or another delivery of the task took it already: the
         `cache.add` is atomic on every backend (SET NX on Redis, the primary key of the
         database cache), so the work is done once even if the broker delivers the task twice.
+        The caller saves the entry with its outcome.
         """
         entry = self.load(token)
         if entry is None or entry.state != State.QUEUED:
             return None
         if not cache.add(f"{self._key(token)}:started", 1, self.seconds):
             return None
+        entry.state = State.RUNNING
+        self.save(entry)
         return entry

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import logging
 from collections.abc import Callable
 
 from django.db import transaction
@@ -27,8 +26,6 @@ from django.utils.translation import gettext as _
 
 from config.ratelimit import refuse_over_limit
 from core.pending import Pending, State, Store
-
-log = logging.getLogger(__name__)
 
 # The waiting page keeps its answer this long (a reload or the Back button still shows it).
 SEND_TEST_SECONDS = 60 * 60

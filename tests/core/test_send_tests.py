@@ -90,6 +90,28 @@ def test_a_test_no_worker_took_within_ten_seconds_says_the_worker_may_not_run(al
     assert "the background worker may not be running" in html
 
 
+def test_a_test_the_worker_is_sending_is_late_only_after_two_minutes(
+    alice_client, phone, monkeypatch
+):
+    """A channel may take its whole timeout to answer: the worker is there, only slow."""
+    seen = []
+
+    def slow_channel(**kwargs):
+        for seconds in (30, 121):
+            with time_machine.travel(time.time() + seconds):
+                seen.append(alice_client.get(status(token)).json())
+        return None
+
+    monkeypatch.setattr(notification_tests, "channel_send_test", slow_channel)
+    token = queue_send_test(alice_client, channel_test(phone))
+    send_channel_test.apply(args=[token], throw=True)
+
+    assert [answer["finished"] for answer in seen] == [False, False]
+    assert seen[0]["hint"] == ""
+    assert "the background worker may not be running" in seen[1]["hint"]
+    assert alice_client.get(status(token)).json()["finished"] is True
+
+
 def test_another_persons_test_is_a_404(alice_client, phone, bob):
     token = queue_send_test(alice_client, channel_test(phone))
     bob_client = Client()
