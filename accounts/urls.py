@@ -48,6 +48,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("preferences/", views.preferences, name="preferences"),
+    path("preferences/test/<slug:token>/", views.send_test, name="send_test"),
+    path(
+        "preferences/test/<slug:token>/status/",
+        views.send_test_status,
+        name="send_test_status",
+    ),
     path("time-zone/", views.time_zone_switch, name="time_zone_switch"),
     path("language/", views.language, name="language"),
     path("outbox/", views.outbox, name="outbox"),

@@ -2,16 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from accounts import outbox as outbox_store
 from accounts.forms import PreferencesForm, SignupForm, TimeZoneSwitchForm
 from accounts.services import user_preferences_update, user_signup
+from core.send_tests import Kind, SendTest, send_test_get
 
 
 @login_not_required
@@ -43,6 +45,44 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences were saved."))
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+def _send_test_status(test: SendTest) -> dict:
+    if test.kind == Kind.EMAIL:
+        text = _("Sending a test email to %(email)s…") % {"email": test.subject}
+    elif test.kind == Kind.BROWSER:
+        text = _("Sending a test notification to %(browser)s…") % {"browser": test.subject}
+    else:
+        text = _("Sending a test message to “%(label)s”…") % {"label": test.subject}
+    hint = ""
+    if test.late:
+        hint = _(
+            "This takes longer than it should: the background worker may not be running. "
+            "The test goes out once it runs."
+        )
+    return {"finished": test.finished, "text": text, "hint": hint}
+
+
+@never_cache
+@require_GET
+def send_test(request: HttpRequest, token: str) -> HttpResponse:
+    """A Send test button's page (core.send_tests): waits for the worker, then says how it
+    went. Another person's test, or one too old, is a 404."""
+    test = send_test_get(token, user=request.user)
+    if test is None:
+        return render(request, "accounts/send_test.html", {"test": None}, status=404)
+    context = {"test": test, "status": _send_test_status(test)}
+    return render(request, "accounts/send_test.html", context)
+
+
+@never_cache
+@require_GET
+def send_test_status(request: HttpRequest, token: str) -> JsonResponse:
+    """For the waiting page's script: whether the test is over, without rendering the page."""
+    test = send_test_get(token, user=request.user)
+    if test is None:
+        return JsonResponse({"finished": True, "text": "", "hint": ""}, status=404)
+    return JsonResponse(_send_test_status(test))
 
 
 @require_POST

@@ -122,10 +122,7 @@ class PasswordResetRateLimitMiddleware:
         counts = [_hit(f"{self.view_name}:{key}:{window}", limit, self.window) for key in keys]
         if max(counts) <= limit:
             return None
-        retry_after = self.window - int(time.time()) % self.window
-        response = render(request, "429.html", {"minutes": math.ceil(retry_after / 60)}, status=429)
-        response["Retry-After"] = str(retry_after)
-        return response
+        return too_many_requests(request, self.window)
 
 
 def _hit(key: str, limit: int, timeout: int) -> int:
@@ -145,3 +142,24 @@ def over_limit(key: str, limit: int, window: int) -> bool:
     """Counts one request under key in the current window of `window` seconds; True once more
     than `limit` were counted in it (the same fixed window as the password-reset limit)."""
     return _hit(f"{key}:{int(time.time() // window)}", limit, window) > limit
+
+
+def too_many_requests(
+    request: HttpRequest, window: int, *, reason: str = "", back_url: str = ""
+) -> HttpResponse:
+    """The 429 page: how long until the current window of `window` seconds ends; the reason
+    (why this limit) and a link back to the preferences page (`back_url`) when given."""
+    retry_after = window - int(time.time()) % window
+    context = {"minutes": math.ceil(retry_after / 60), "reason": reason, "back_url": back_url}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def refuse_over_limit(
+    request: HttpRequest, key: str, limit: int, window: int, *, reason: str = "", back_url: str = ""
+) -> HttpResponse | None:
+    """Counts one request under key (over_limit); the 429 page once over, else None."""
+    if not over_limit(key, limit, window):
+        return None
+    return too_many_requests(request, window, reason=reason, back_url=back_url)

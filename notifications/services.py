@@ -69,8 +69,8 @@ def channel_delete(*, channel: Channel) -> None:
 def channel_send_test(*, channel: Channel) -> SendFailed | None:
     """Send the test message now; None if the channel took it, else why not.
 
-    A network call of at most CHANNELS_SEND_TIMEOUT in the web request: the person pressed
-    the button to see the channel's answer, and it is the answer they wait for.
+    A network call of up to CHANNELS_SEND_TIMEOUT: the worker's (notifications.send_tests),
+    never a web request's.
     """
     try:
         targets.send_to_channel(channel, messages.channel_test_message(channel.owner))

@@ -8,11 +8,9 @@ URL from the form are marked sensitive, so that Django's error reports leave the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import PreferencesForm
 from accounts.services import user_preferences_update
 from core.lookups import get_owned_or_404
-from followups.dispatch import describe_error as describe_smtp_error
-from notifications import services
+from core.send_tests import Kind, send_test_queue
+from notifications import services, tasks
 from notifications.forms import ChannelEditForm, ChannelForm
-from notifications.models import Channel, describe_error
+from notifications.models import Channel
 
 
 def _back_to_section() -> HttpResponse:
@@ -104,29 +102,19 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send the test message now and say what the channel answered (CHANNELS_SEND_TIMEOUT).
+    """Queue the test message; the page it goes to shows what the channel answered.
 
-    In the request rather than the worker: the answer is what the person pressed the button
-    for, the wait is capped (each connect and read at half the timeout), and the worker may be
-    busy with a burst of reminders or not running at all in a cron setup.
+    The worker sends it (notifications.send_tests), as it may wait up to CHANNELS_SEND_TIMEOUT
+    for the channel: core.send_tests says why.
     """
     channel = get_owned_or_404(request, Channel, pk)
-    failure = services.channel_send_test(channel=channel)
-    if failure is None:
-        messages.success(
-            request,
-            _("Test message sent to “%(label)s”: the channel accepted it.")
-            % {"label": channel.label},
-        )
-    else:
-        # The same words a failed reminder is shown with (Delivery.error_text).
-        why = describe_error(failure.code, failure.status)
-        messages.error(
-            request,
-            _("The test message did not reach “%(label)s”: %(why)s")
-            % {"label": channel.label, "why": why},
-        )
-    return _back_to_section()
+    return send_test_queue(
+        request,
+        kind=Kind.CHANNEL,
+        target_id=channel.pk,
+        subject=channel.label,
+        task=tasks.send_channel_test,
+    )
 
 
 @require_POST
@@ -145,19 +133,12 @@ def email_toggle(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def email_test(request: HttpRequest) -> HttpResponse:
-    """A test email to the account's address, through the same mail server as the reminders."""
-    user = request.user
-    with translation.override(user.message_language):
-        subject = _("Seuranta: test message")
-        body = _("This channel works: Seuranta's reminders will arrive here.")
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception as exc:
-        messages.error(
-            request,
-            # The mail server's words, as a failed reminder shows them (never the password).
-            _("The test email could not be sent: %(why)s") % {"why": describe_smtp_error(exc)},
-        )
-    else:
-        messages.success(request, _("Test email sent to %(email)s.") % {"email": user.email})
-    return _back_to_section()
+    """Queue a test email to the account's address, through the reminders' mail server; the
+    page it goes to shows the server's answer (the worker sends it, up to EMAIL_TIMEOUT)."""
+    return send_test_queue(
+        request,
+        kind=Kind.EMAIL,
+        target_id=None,
+        subject=request.user.email,
+        task=tasks.send_email_test,
+    )

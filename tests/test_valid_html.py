@@ -21,6 +21,7 @@ from followups.models import Followup, Kind
 from notifications.models import Delivery, DeliveryState
 from tests.applications import document_files
 from tests.factories import ChannelFactory, ContactFactory, FeedbackEntryFactory
+from tests.send_test import press_send_test, queue_send_test
 from tests.services import require_vnu
 
 NOW = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)
@@ -100,6 +101,11 @@ def pages(alice_client, alice):
             notes=["The posting does not name the employer: fill in the company."],
         )
         waiting = captures.capture_create(owner_id=alice.pk, url="https://jobs.example/1")
+        # A Send test on its way (no worker here), and one the worker answered.
+        testing = queue_send_test(
+            alice_client, reverse("notifications:channel_test", args=[channel.pk])
+        )
+        tested = press_send_test(alice_client, reverse("notifications:email_test"))
         urls = {
             "dashboard": reverse("applications:dashboard"),
             "add from posting URL": reverse("applications:posting_from_url"),
@@ -120,6 +126,8 @@ def pages(alice_client, alice):
             "preferences": reverse("preferences"),
             "channel edit": reverse("notifications:channel_edit", args=[channel.pk]),
             "channel remove": reverse("notifications:channel_delete", args=[channel.pk]),
+            "send test waiting": reverse("send_test", args=[testing]),
+            "send test answered": tested.request["PATH_INFO"],
             "insights": reverse("insights:index"),
             "contact": maija.get_absolute_url(),
             "contact list": reverse("applications:contact_list"),

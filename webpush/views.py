@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.lookups import get_owned_or_404
+from core.send_tests import Kind, send_test_queue
+from webpush import tasks
 from webpush.models import PushSubscription
-from webpush.sender import PushFailed, PushGone, push_send, trial_payload
 from webpush.services import (
     push_subscription_remove,
     push_subscription_remove_endpoint,
@@ -86,25 +87,13 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def send_test(request: HttpRequest, pk: int) -> HttpResponse:
-    """Push a test notification now and say what the push service answered."""
+    """Queue a test notification; the page it goes to shows what the push service answered
+    (the worker pushes it, up to WEBPUSH_TIMEOUT: core.send_tests says why)."""
     subscription = get_owned_or_404(request, PushSubscription, pk)
-    label = subscription.label
-    try:
-        push_send(subscription=subscription, payload=trial_payload(request.user), ttl=60)
-    except PushGone:
-        messages.warning(
-            request,
-            _("%(browser)s has stopped accepting notifications, so it was removed.")
-            % {"browser": label},
-        )
-    except PushFailed as error:
-        if error.retryable:
-            text = _("The push service of %(browser)s could not be reached; try again later.")
-        else:
-            text = _("The push service of %(browser)s refused the notification (%(status)s).")
-        messages.error(request, text % {"browser": label, "status": error.status or "-"})
-    else:
-        messages.success(
-            request, _("Sent: a notification should appear on %(browser)s.") % {"browser": label}
-        )
-    return redirect("preferences")
+    return send_test_queue(
+        request,
+        kind=Kind.BROWSER,
+        target_id=subscription.pk,
+        subject=subscription.label,
+        task=tasks.send_browser_test,
+    )

@@ -1,8 +1,8 @@
 """A captured posting, waiting for the person to check it on the new-application form.
 
 Nothing is saved to the database until the person presses Save: a capture is a cache entry
-(the default cache: Redis, or the database cache table, shared by the web processes and the
-worker) under a random token, kept for CAPTURE_SECONDS. It is made in two ways:
+under a random token (core.pending, shared by the web processes and the worker), kept for
+CAPTURE_SECONDS. It is made in two ways:
 - "Add from posting URL": queued by the web process, filled in by the worker's fetch (the fetch
   may take seconds and must not hold one of the few gunicorn processes meanwhile);
 - the bookmarklet: filled in at once from what the person's browser sent.
@@ -19,49 +19,25 @@ back button, a reload of the form) is one application.
 from __future__ import annotations
 
 import dataclasses
-import re
-import time
 import uuid
 
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applications.models import Status
 from applications.postings.extract import NoPosting, posting_from_html
 from applications.postings.fetch import FetchRefused, fetch_page
+from core.pending import Pending, State, Store
 
 CAPTURE_SECONDS = 6 * 60 * 60
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-# A fetch still waiting after this long: the page says the worker may not be running.
-QUEUED_HINT_SECONDS = 10
-
-
-class State:
-    QUEUED = "queued"
-    DONE = "done"
-    FAILED = "failed"
 
 
 @dataclasses.dataclass
-class Capture:
-    token: str
-    owner_id: int | None
-    state: str
+class Capture(Pending):
     url: str
-    language: str
-    created: float
     fields: dict[str, str] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
     error: str = ""
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (State.DONE, State.FAILED)
-
-    @property
-    def waited(self) -> float:
-        return time.time() - self.created
 
     @property
     def submission_key(self) -> uuid.UUID:
@@ -73,24 +49,7 @@ class Capture:
         return {"status": Status.SAVED, "posting_url": self.url, **self.fields}
 
 
-def _key(token: str) -> str:
-    return f"posting-capture:{token}"
-
-
-def _save(capture: Capture) -> None:
-    cache.set(_key(capture.token), dataclasses.asdict(capture), CAPTURE_SECONDS)
-
-
-def _load(token: str) -> Capture | None:
-    if not isinstance(token, str) or not TOKEN_RE.match(token):
-        return None
-    data = cache.get(_key(token))
-    if not isinstance(data, dict):
-        return None
-    try:
-        return Capture(**data)
-    except TypeError:  # written by another version of this code
-        return None
+_store = Store(Capture, prefix="posting-capture", seconds=CAPTURE_SECONDS)
 
 
 def capture_create(
@@ -101,35 +60,26 @@ def capture_create(
     fields: dict[str, str] | None = None,
     notes: list[str] | None = None,
 ) -> Capture:
-    capture = Capture(
-        token=uuid.uuid4().hex,
-        owner_id=owner_id,
-        state=state,
-        url=url,
-        language=translation.get_language() or "en",
-        created=time.time(),
-        fields=fields or {},
-        notes=notes or [],
+    return _store.create(
+        owner_id=owner_id, state=state, url=url, fields=fields or {}, notes=notes or []
     )
-    _save(capture)
-    return capture
 
 
 def capture_get(token: str, *, user) -> Capture | None:
     """The capture if it is this person's, claiming one that has no owner yet; else None."""
-    capture = _load(token)
+    capture = _store.load(token)
     if capture is None or not user.is_authenticated:
         return None
     if capture.owner_id is None:
         capture.owner_id = user.pk
-        _save(capture)
+        _store.save(capture)
     return capture if capture.owner_id == user.pk else None
 
 
 def capture_fetch(*, token: str) -> None:
     """The worker's part: fetch the page and read its posting, once per capture."""
-    capture = _load(token)
-    if capture is None or capture.state != State.QUEUED:
+    capture = _store.start(token)
+    if capture is None:
         return  # expired, or a second delivery of the task
     with translation.override(capture.language):
         try:
@@ -143,4 +93,4 @@ def capture_fetch(*, token: str) -> None:
         else:
             capture.state = State.DONE
             capture.fields, capture.notes = posting.initial(), posting.notes
-    _save(capture)
+    _store.save(capture)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -30,7 +29,7 @@ from applications.forms.postings import URL_MAX, PostingUrlForm
 from applications.postings import captures
 from applications.postings.bookmarklet import bookmarklet_code, bookmarklet_href
 from applications.postings.extract import MAX_JSONLD_CHARS, posting_from_parts
-from config.ratelimit import client_ip, over_limit
+from config.ratelimit import client_ip, refuse_over_limit
 
 # Fetches a person may ask for per hour: enough for a busy evening of searching, too few for
 # the server to be used to probe other sites.
@@ -47,14 +46,6 @@ def _create_url(capture: captures.Capture) -> str:
     return f"{reverse('applications:application_create')}?capture={capture.token}"
 
 
-def _too_many(request: HttpRequest, key: str, limit: int) -> HttpResponse | None:
-    if not over_limit(key, limit, LIMIT_WINDOW):
-        return None
-    response = render(request, "429.html", {"minutes": math.ceil(LIMIT_WINDOW / 60)}, status=429)
-    response["Retry-After"] = str(LIMIT_WINDOW)
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 def posting_from_url(request: HttpRequest) -> HttpResponse:
     """The posting's address; POST queues the fetch and goes to the page that waits for it."""
@@ -62,7 +53,9 @@ def posting_from_url(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"posting_url": request.GET.get("url", "")[:URL_MAX]}
     )
     if request.method == "POST" and form.is_valid():
-        refused = _too_many(request, f"posting-fetch:user:{request.user.pk}", FETCH_LIMIT)
+        refused = refuse_over_limit(
+            request, f"posting-fetch:user:{request.user.pk}", FETCH_LIMIT, LIMIT_WINDOW
+        )
         if refused:
             return refused
         capture = captures.capture_create(
@@ -79,7 +72,7 @@ def posting_from_url(request: HttpRequest) -> HttpResponse:
 
 def _status(capture: captures.Capture) -> dict:
     hint = ""
-    if capture.state == captures.State.QUEUED and capture.waited > captures.QUEUED_HINT_SECONDS:
+    if capture.late:
         hint = _(
             "This takes longer than it should: the background worker may not be running. "
             "You can fill in the form by hand."
@@ -158,7 +151,9 @@ def _posted_meta(value: str) -> dict[str, str]:
 @login_not_required
 @require_POST
 def posting_from_page(request: HttpRequest) -> HttpResponse:
-    refused = _too_many(request, f"posting-page:ip:{client_ip(request)}", PAGE_LIMIT)
+    refused = refuse_over_limit(
+        request, f"posting-page:ip:{client_ip(request)}", PAGE_LIMIT, LIMIT_WINDOW
+    )
     if refused:
         return refused
     jsonld, size = [], 0

@@ -6,11 +6,13 @@ The meta-test fails when a URL with an id or a token is added without a case her
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, get_connection
+from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import urls
+from tests.send_test import queue_send_test
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +20,8 @@ pytestmark = pytest.mark.django_db
 URLS_WITH_IDS = {
     "outbox_message": "an email in the local outbox, shown only to the user it was sent to",
     "password_reset_confirm": "a user (uidb64) and a reset token valid for that user only",
+    "send_test": "a Send test's page, by its random token, for the person who pressed it only",
+    "send_test_status": "the same test's status, for that person's waiting page only",
 }
 
 
@@ -100,3 +104,35 @@ def test_a_reset_link_for_no_user_is_an_invalid_link_not_an_error(client, alice,
     response = client.get(url, follow=True)
     assert response.status_code == 200
     assert response.context["validlink"] is False
+
+
+# --- send_test, send_test_status -----------------------------------------------------------------
+
+
+@pytest.fixture
+def alices_test(alice_client) -> str:
+    """A Send test Alice pressed (the Email row's), still waiting for the worker."""
+    return queue_send_test(alice_client, reverse("notifications:email_test"))
+
+
+@pytest.mark.parametrize("name", ["send_test", "send_test_status"])
+def test_another_users_send_test_is_a_404(alices_test, bob, name):
+    client = Client()
+    client.force_login(bob)
+    response = client.get(reverse(name, args=[alices_test]))
+    assert response.status_code == 404
+    assert b"alice@example.com" not in response.content
+
+
+@pytest.mark.parametrize("name", ["send_test", "send_test_status"])
+def test_the_person_who_pressed_it_sees_their_send_test(alice_client, alices_test, name):
+    response = alice_client.get(reverse(name, args=[alices_test]))
+    assert response.status_code == 200
+    assert "alice@example.com" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["send_test", "send_test_status"])
+def test_a_send_test_needs_a_login(alices_test, name):
+    response = Client().get(reverse(name, args=[alices_test]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

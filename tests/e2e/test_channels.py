@@ -1,5 +1,8 @@
 """In the browser, on a phone, in Finnish: a webhook channel added on the preferences page, its
-"Send test" answered by a real receiver, and the channel's URL gone from the page once saved."""
+"Send test" sent by the worker while a page waits for the real receiver's answer, and the
+channel's URL gone from the page once saved."""
+
+import re
 
 import pytest
 from django.test import Client
@@ -37,7 +40,7 @@ def finnish_phone(browser, live_server):
 
 
 def test_a_webhook_channel_added_on_a_phone_answers_send_test_and_its_url_is_not_shown(
-    finnish_phone, webhook_sink
+    finnish_phone, webhook_sink, send_test_worker
 ):
     user, page = finnish_phone
     secret_url = webhook_sink.url()
@@ -64,11 +67,25 @@ def test_a_webhook_channel_added_on_a_phone_answers_send_test_and_its_url_is_not
     assert SECRET_PATH not in page.content()
     assert secret_url not in page.content()
 
+    # The receiver holds its answer: the page waits for the worker meanwhile.
+    webhook_sink.hold.clear()
     row.get_by_role("button", name="Lähetä testi").click()
 
-    expect(
-        page.get_by_text("Testiviesti lähetetty kanavaan ”Oma webhook”: kanava otti sen vastaan.")
-    ).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/preferences/test/[0-9a-f]{32}/$"))
+    expect(page.get_by_role("heading", name="Testiviesti")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text(
+        "Lähetetään testiviestiä kanavaan ”Oma webhook”…"
+    )
+    expect(page.get_by_role("link", name="Tarkista uudelleen")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    webhook_sink.wait_for(lambda: webhook_sink.held == 1, what="the worker's test message")
+    webhook_sink.hold.set()
+
+    # The page's script sees the worker done and shows the channel's answer.
+    expect(page.locator("#send-test-outcome")).to_have_text(
+        "Testiviesti lähetetty kanavaan ”Oma webhook”: kanava otti sen vastaan."
+    )
+    expect(page.get_by_role("link", name="Tarkista uudelleen")).to_have_count(0)
     [message] = webhook_sink.messages()
     assert message["title"] == "Seuranta: testiviesti"
     assert message["path"] == SECRET_PATH
@@ -76,7 +93,18 @@ def test_a_webhook_channel_added_on_a_phone_answers_send_test_and_its_url_is_not
     assert SECRET_PATH not in html and secret_url not in html
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
+    # The browser's Back returns to the preferences; Forward shows the answer again.
+    page.go_back()
+    expect(page.get_by_role("heading", name="Ilmoituskanavat")).to_be_visible()
+    page.go_forward()
+    expect(page.locator("#send-test-outcome")).to_contain_text("kanava otti sen vastaan")
+    page.get_by_role("link", name="Takaisin asetuksiin").click()
+    expect(page).to_have_url(re.compile(r"/accounts/preferences/#channels$"))
+    expect(page.locator("#channels .list-group-item", has_text="Oma webhook")).to_be_visible()
+    assert len(webhook_sink.messages()) == 1
+
     # Back to the page the URL was typed on: the browser does not fill it in again.
+    page.go_back()
     page.go_back()
     page.go_back()
     expect(page.get_by_label("Kanavan osoite (URL)")).to_have_value("")

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from applications import services as app_services
 from drafts.models import Draft
 from followups.models import Followup, Kind
+from notifications.tasks import send_email_test
 from tests.applications import document_files
 from tests.factories import ChannelFactory, ContactFactory, FeedbackEntryFactory, UserFactory
 from tests.services import unavailable
@@ -64,8 +65,9 @@ def require_axe() -> Path:
 
 
 @pytest.fixture
-def person(db):
-    """Someone with applications, an interview two days ago, its follow-ups, a draft, feedback."""
+def person(db, monkeypatch):
+    """Someone with applications, an interview two days ago, its follow-ups, a draft, feedback,
+    and a Send test waiting for the worker."""
     user = UserFactory(email="look@example.com", display_name="Liisa Look")
     application = app_services.application_create(
         owner=user,
@@ -134,6 +136,9 @@ def person(db):
     }
     client = Client()
     client.force_login(user)
+    # No worker here: the test stays on its waiting page.
+    monkeypatch.setattr(send_email_test, "delay", lambda token: None)
+    pages["send test"] = client.post(reverse("notifications:email_test"))["Location"]
     # The board is another engineer's page: checked once it exists.
     if client.get("/board/").status_code == 200:
         pages["board"] = "/board/"

@@ -96,7 +96,7 @@ def phone(browser, live_server):
 
 
 def test_notify_this_browser_subscribes_sends_a_test_and_stops(
-    phone, live_server, push_service, browser_keys, vapid_settings
+    phone, live_server, push_service, browser_keys, vapid_settings, send_test_worker
 ):
     alice = UserFactory(email="alice@example.com", language="fi")
     endpoint = push_service.endpoint("puhelin")
@@ -135,15 +135,23 @@ def test_notify_this_browser_subscribes_sends_a_test_and_stops(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     row.get_by_role("button", name="Lähetä testi selaimeen Chrome (Linux)").click()
-    expect(page.get_by_text("Lähetetty: ilmoituksen pitäisi näkyä selaimessa")).to_be_visible()
+    # The worker pushes; its page says what the push service answered.
+    expect(page.locator("#send-test-outcome")).to_have_text(
+        "Lähetetty: ilmoituksen pitäisi näkyä selaimessa Chrome (Linux)."
+    )
     [received] = push_service.received
     assert received.path == "/push/puhelin"
     assert decrypt(received, browser_keys)["title"] == "Seurannan testi-ilmoitus"
+    page.get_by_role("link", name="Takaisin asetuksiin").click()
+    expect(page).to_have_url(re.compile(r"/accounts/preferences/#push$"))
 
     section.get_by_role("button", name="Lopeta ilmoitukset tähän selaimeen").click()
     expect(page.get_by_text("Tämä selain ei enää näytä muistutuksiasi.")).to_be_visible()
     assert not PushSubscription.objects.exists()
     expect(section.get_by_role("button", name="Ilmoita tähän selaimeen")).to_be_visible()
+    # Back: the test's page, its answer still there; once more, the preferences.
+    page.go_back()
+    expect(page.locator("#send-test-outcome")).to_contain_text("Lähetetty")
     page.go_back()
     expect(page).to_have_url(re.compile(r"/accounts/preferences/$"))
 

@@ -47,7 +47,7 @@ def test_an_upload_waits_for_the_worker_and_the_page_says_so(bob_client, bob):
     assert "Waiting for the background worker" in page
     # Without JavaScript the page refreshes itself; with it, the script polls.
     assert '<noscript><meta http-equiv="refresh"' in page
-    assert "js/import-job.js" in page
+    assert "js/waiting.js" in page
     assert status(bob_client, job)["state"] == "queued"
     assert status(bob_client, job)["finished"] is False
 

@@ -5,8 +5,6 @@ goes to Django's locmem outbox. Time is frozen: a backoff is waited out by movin
 """
 
 import datetime
-import io
-import logging
 import re
 import time
 import uuid
@@ -30,6 +28,7 @@ from tests.factories import (
     FollowupFactory,
     InterviewFactory,
 )
+from tests.logs import every_log_line
 from tests.webhook import FOLLOWUP_IN_LINK, SECRET_PATH
 
 pytestmark = pytest.mark.django_db
@@ -426,31 +425,18 @@ def test_the_email_pass_asks_once_per_batch_which_channels_are_on(
 
 def test_a_failed_send_leaves_no_trace_of_the_url_in_any_log(alice, webhook_sink, capfd, frozen):
     """Apprise names the URL, its host and path in its own log lines (the whole of it at debug
-    level); none of that reaches a log handler, stderr or the stored error, at any level.
-
-    The handler is put on the root logger, where the settings' console handler and Celery's
-    are (caplog would not do: pytest attaches it to non-propagating loggers like Apprise's too).
-    """
-    root = logging.getLogger()
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
+    level); none of that reaches a log handler, stderr or the stored error, at any level."""
     secret_down = "json://user:pa55w0rd@127.0.0.1:9/hooks/d0wn-S3CRET"
     ChannelFactory(owner=alice, label="Down", url=secret_down)
     ChannelFactory(owner=alice, label="Refusing", url=webhook_sink.url())
     followup = due(alice)
     webhook_sink.fail_with = 500
-    try:
+    with every_log_line() as stream:
         for _ in range(MAX_ATTEMPTS):
             dispatch_until_done()
             pending = Delivery.objects.filter(state=DeliveryState.PENDING)
             if pending:
                 frozen.move_to(max(d.next_attempt_at for d in pending))
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
     assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.FAILED}
     out, err = capfd.readouterr()

@@ -14,6 +14,8 @@ from notifications.models import Channel, Delivery, DeliveryState
 from notifications.services import MAX_CHANNELS
 from tests.applications.helpers import assert_error_next_to, assert_kept
 from tests.factories import ApplicationFactory, ChannelFactory, FollowupFactory
+from tests.logs import every_log_line
+from tests.send_test import press_send_test
 from tests.webhook import SECRET_PATH
 
 pytestmark = pytest.mark.django_db
@@ -120,12 +122,15 @@ def test_send_test_reports_success_and_the_channel_got_the_test_message(
 ):
     channel = ChannelFactory(owner=alice, label="Phone", url=webhook_sink.url())
 
-    response = alice_client.post(
-        reverse("notifications:channel_test", args=[channel.pk]), follow=True
+    response = press_send_test(
+        alice_client, reverse("notifications:channel_test", args=[channel.pk])
     )
 
+    assert response.status_code == 200
     body = response.content.decode()
     assert "Test message sent to “Phone”: the channel accepted it." in body
+    assert 'class="alert alert-success' in body
+    assert f'href="{PREFERENCES}#channels"' in body
     [message] = webhook_sink.messages()
     assert message["title"] == "Seuranta: test message"
     assert webhook_sink.followup_ids() == {}
@@ -136,22 +141,51 @@ def test_send_test_reports_the_channels_error_without_the_url(alice_client, alic
     channel = ChannelFactory(owner=alice, label="Phone", url=webhook_sink.url())
     webhook_sink.fail_with = 404
 
-    body = alice_client.post(
-        reverse("notifications:channel_test", args=[channel.pk]), follow=True
+    body = press_send_test(
+        alice_client, reverse("notifications:channel_test", args=[channel.pk])
     ).content.decode()
 
     assert "The test message did not reach “Phone”" in body
+    assert 'class="alert alert-danger' in body
     assert "The channel answered with an error (HTTP 404)." in body
     assert SECRET_PATH not in body and str(webhook_sink.port) not in body
 
 
 def test_send_test_to_a_closed_port_says_it_could_not_connect(alice_client, alice):
     channel = ChannelFactory(owner=alice, label="Nowhere", url="json://127.0.0.1:9/s3cr3t")
-    body = alice_client.post(
-        reverse("notifications:channel_test", args=[channel.pk]), follow=True
+    body = press_send_test(
+        alice_client, reverse("notifications:channel_test", args=[channel.pk])
     ).content.decode()
     assert "Could not connect to the channel." in body
     assert "s3cr3t" not in body
+
+
+def test_send_test_leaves_no_trace_of_the_url_in_pages_logs_or_the_cache(
+    alice_client, alice, webhook_sink, capfd
+):
+    """The task gets a token, the waiting entry holds the label and the answer; the worker's
+    log lines, at any level, hold no part of the URL either (as for a reminder's delivery)."""
+    secret_down = "json://user:pa55w0rd@127.0.0.1:9/hooks/d0wn-S3CRET"
+    down = ChannelFactory(owner=alice, label="Down", url=secret_down)
+    refusing = ChannelFactory(owner=alice, label="Refusing", url=webhook_sink.url())
+    webhook_sink.fail_with = 500
+    pages = []
+    with every_log_line() as stream:
+        for channel in (down, refusing):
+            response = press_send_test(
+                alice_client, reverse("notifications:channel_test", args=[channel.pk])
+            )
+            pages.append(response.content.decode())
+            token = response.request["PATH_INFO"].split("/")[-2]
+            pages.append(json.dumps(caches["default"].get(f"send-test:{token}")))
+
+    assert "Could not connect to the channel." in pages[0]
+    assert "The channel answered with an error (HTTP 500)." in pages[2]
+    assert "Refusing" in pages[3]
+    out, err = capfd.readouterr()
+    everything = "".join(pages) + stream.getvalue() + out + err
+    for secret in ("d0wn-S3CRET", "pa55w0rd", SECRET_PATH, "s3cr3t", f":{webhook_sink.port}"):
+        assert secret not in everything
 
 
 def test_a_channel_whose_url_cannot_be_read_asks_for_it_again_without_an_error_page(
@@ -164,9 +198,7 @@ def test_a_channel_whose_url_cannot_be_read_asks_for_it_again_without_an_error_p
     body = page(alice_client)
     assert "Its URL can no longer be read" in body
     assert "Enter the URL again" in body
-    tested = alice_client.post(
-        reverse("notifications:channel_test", args=[channel.pk]), follow=True
-    )
+    tested = press_send_test(alice_client, reverse("notifications:channel_test", args=[channel.pk]))
     assert tested.status_code == 200
     assert "enter it again" in tested.content.decode()
 
@@ -264,10 +296,21 @@ def test_the_preferences_form_no_longer_carries_the_email_switch(alice_client, a
     assert alice.reminders_enabled is False
 
 
-def test_send_test_on_the_email_row_sends_an_email_now(alice_client, alice, mailoutbox):
-    body = alice_client.post(reverse("notifications:email_test"), follow=True).content.decode()
+def test_send_test_on_the_email_row_sends_an_email(alice_client, alice, mailoutbox):
+    body = press_send_test(alice_client, reverse("notifications:email_test")).content.decode()
     assert [m.to for m in mailoutbox] == [["alice@example.com"]]
+    assert mailoutbox[0].subject == "Seuranta: test message"
     assert "Test email sent to alice@example.com." in body
+
+
+def test_send_test_on_the_email_row_says_what_the_mail_server_answered(alice_client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "seuranta", "sm7p-pa55"
+    body = press_send_test(alice_client, reverse("notifications:email_test")).content.decode()
+    assert "The test email could not be sent: ConnectionRefusedError" in body
+    assert 'class="alert alert-danger' in body
+    assert "sm7p-pa55" not in body
 
 
 def test_another_persons_channel_is_a_404_on_every_url(bob_client, alice):

@@ -10,10 +10,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.send_test import press_send_test, queue_send_test
 from tests.webpush.standin import decrypt
 from webpush import keys
 from webpush.models import PushSubscription
 from webpush.services import MAX_BROWSERS_PER_PERSON, push_subscription_save
+from webpush.tasks import send_browser_test
 
 pytestmark = pytest.mark.django_db
 
@@ -187,8 +189,10 @@ def test_another_persons_browser_is_a_404_and_stays(bob_client, subscription, pu
 def test_send_test_pushes_to_the_browser_and_says_so(
     alice_client, subscription, push_service, browser_keys
 ):
-    response = alice_client.post(reverse("webpush:send_test", args=[subscription.pk]), follow=True)
-    assert "Sent: a notification should appear on Firefox on Android." in response.content.decode()
+    response = press_send_test(alice_client, reverse("webpush:send_test", args=[subscription.pk]))
+    body = response.content.decode()
+    assert "Sent: a notification should appear on Firefox on Android." in body
+    assert f'href="{reverse("preferences")}#push"' in body
     payload = decrypt(push_service.received[0], browser_keys)
     assert payload["title"] == "Seuranta test notification"
     assert payload["url"].endswith(reverse("preferences"))
@@ -206,9 +210,29 @@ def test_send_test_reports_what_the_push_service_answered(
     alice_client, subscription, push_service, status, says
 ):
     push_service.status = status
-    response = alice_client.post(reverse("webpush:send_test", args=[subscription.pk]), follow=True)
+    response = press_send_test(alice_client, reverse("webpush:send_test", args=[subscription.pk]))
     assert says in response.content.decode()
     assert PushSubscription.objects.filter(pk=subscription.pk).exists() == (status != 410)
+
+
+def test_a_browser_removed_before_the_worker_ran_gets_no_push(
+    alice_client, subscription, push_service
+):
+    token = queue_send_test(alice_client, reverse("webpush:send_test", args=[subscription.pk]))
+    subscription.delete()
+
+    send_browser_test.apply(args=[token])
+
+    page = alice_client.get(reverse("send_test", args=[token])).content.decode()
+    assert "This browser is no longer in your list: it was removed." in page
+    assert push_service.received == []
+
+
+def test_the_browsers_page_waits_for_the_worker_naming_the_browser(alice_client, subscription):
+    token = queue_send_test(alice_client, reverse("webpush:send_test", args=[subscription.pk]))
+    page = alice_client.get(reverse("send_test", args=[token])).content.decode()
+    assert "Sending a test notification to Firefox on Android…" in page
+    assert f'href="{reverse("preferences")}#push"' in page
 
 
 @pytest.mark.parametrize(
