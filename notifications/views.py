@@ -71,10 +71,18 @@ def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notifications/channel_edit.html", {"form": form, "channel": channel})
 
 
+def _wanted(request: HttpRequest, *, now: bool) -> bool:
+    """The state an on/off button asks for: the one its page showed it would set, so that a
+    page left open in another tab turns off what it says it turns off (never flips it back
+    on); the other state when a form gives none."""
+    asked = request.POST.get("enabled")
+    return asked == "1" if asked in {"0", "1"} else not now
+
+
 @require_POST
 def channel_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     channel = get_owned_or_404(request, Channel, pk)
-    services.channel_update(channel=channel, enabled=not channel.enabled)
+    services.channel_update(channel=channel, enabled=_wanted(request, now=channel.enabled))
     if channel.enabled:
         text = _("Channel “%(label)s” is on.")
     else:
@@ -96,6 +104,7 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "question": _("Remove the channel “%(label)s”? Reminders stop going there.")
         % {"label": channel.label},
         "cancel_url": reverse("preferences") + "#channels",
+        "confirm_label": _("Remove"),
     }
     return render(request, "applications/confirm_delete.html", context)
 
@@ -120,7 +129,7 @@ def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def email_toggle(request: HttpRequest) -> HttpResponse:
     """The Email row's on/off: the reminders_enabled preference, as the unsubscribe link sets."""
-    enabled = not request.user.reminders_enabled
+    enabled = _wanted(request, now=request.user.reminders_enabled)
     user_preferences_update(user=request.user, reminders_enabled=enabled)
     if enabled:
         messages.success(request, _("Reminder emails are on."))

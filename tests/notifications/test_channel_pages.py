@@ -249,6 +249,35 @@ def test_turning_a_channel_off_and_on(alice_client, alice):
     assert channel.enabled is True
 
 
+def test_a_stale_page_turns_off_what_it_says_it_turns_off(alice_client, alice):
+    """Two tabs: turned off in one, the other's "Turn off" leaves it off, never on again; the
+    same for the Email row."""
+    channel = ChannelFactory(owner=alice, label="Phone")
+    toggle = reverse("notifications:channel_toggle", args=[channel.pk])
+    email = reverse("notifications:email_toggle")
+    html = page(alice_client)
+    assert html.count('<input type="hidden" name="enabled" value="0">') == 2
+
+    for _tab in range(2):
+        alice_client.post(toggle, {"enabled": "0"})
+        alice_client.post(email, {"enabled": "0"})
+        channel.refresh_from_db()
+        alice.refresh_from_db()
+        assert (channel.enabled, alice.reminders_enabled) == (False, False)
+    for _tab in range(2):
+        alice_client.post(toggle, {"enabled": "1"})
+        alice_client.post(email, {"enabled": "1"})
+        channel.refresh_from_db()
+        alice.refresh_from_db()
+        assert (channel.enabled, alice.reminders_enabled) == (True, True)
+
+
+def test_the_remove_page_asks_to_remove_and_its_button_says_so(alice_client, alice):
+    channel = ChannelFactory(owner=alice, label="Phone")
+    html = alice_client.get(reverse("notifications:channel_delete", args=[channel.pk]))
+    assert '<button type="submit" class="btn btn-danger">Remove</button>' in html.content.decode()
+
+
 def test_removing_asks_first_then_removes_the_channel_and_its_deliveries(alice_client, alice):
     channel = ChannelFactory(owner=alice, label="Phone")
     followup = FollowupFactory(application=ApplicationFactory(owner=alice))
