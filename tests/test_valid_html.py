@@ -112,6 +112,11 @@ def pages(alice_client, alice):
             "waiting for the posting": reverse("applications:posting_fetch", args=[waiting.token]),
             "captured posting": f"{reverse('applications:application_create')}?capture="
             + capture.token,
+            # The application form with its contacts picker (Maija), new and edited.
+            "application form": reverse("applications:application_create"),
+            "application edit form": reverse(
+                "applications:application_update", args=[application.pk]
+            ),
             "save from the browser": reverse("applications:bookmarklet"),
             "board": reverse("applications:board"),
             "application list": reverse("applications:application_list"),

@@ -146,6 +146,8 @@ class PickerSelect(forms.SelectMultiple):
         context = super().get_context(name, value, attrs)
         # Rendered in the page's language (a lazy string would be fixed at import).
         context["widget"]["attrs"]["data-picker-empty"] = gettext("No match")
+        # The name of each chip's ×, which takes the person back out of the choice.
+        context["widget"]["attrs"]["data-picker-remove"] = gettext("Remove")
         return context
 
 

@@ -84,7 +84,18 @@ def test_pickers_are_plain_selects_that_the_script_enhances(alice_client, people
     assert re.search(r'<select[^>]*name="interviewers"[^>]*multiple', html)
     assert "vendor/tom-select-2.6.2/tom-select.complete.min.js" in html
     assert "js/picker.js" in html
+    assert "css/picker.css" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_pickers_words_are_in_the_persons_language(alice_client, alice, people):
+    alice.language = "fi"
+    alice.save(update_fields=["language"])
+    url = reverse("applications:application_update", args=[people.pk])
+    html = alice_client.get(url).content.decode()
+    select = re.search(r'<select[^>]*name="contacts"[^>]*>', html).group(0)
+    assert 'data-picker-empty="Ei osumia"' in select
+    assert 'data-picker-remove="Poista"' in select
 
 
 def test_without_javascript_the_form_has_three_rows_for_new_interviewers(alice_client, alice):

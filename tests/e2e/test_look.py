@@ -20,6 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications import services as app_services
+from applications.postings import captures
 from drafts.models import Draft
 from followups.models import Followup, Kind
 from notifications.tasks import send_email_test
@@ -120,10 +121,23 @@ def person(db, monkeypatch):
     )
     apply_by = Followup.objects.get(application=posting, kind=Kind.APPLY_BY)
     channel = ChannelFactory(owner=user, label="Phone (ntfy)", url="ntfys://ntfy.sh/look-2f9c")
+    # A posting captured from its URL or by the bookmarklet: the form it fills in.
+    capture = captures.capture_create(
+        owner_id=user.pk,
+        url="https://jobs.example/4711",
+        state=captures.State.DONE,
+        fields={"company": "Vaisala Oyj", "position": "Ohjelmistokehittäjä (Python)"},
+        notes=["The posting does not name the employer: fill in the company."],
+    )
+    new_application = reverse("applications:application_create")
     pages = {
         "today": reverse("applications:dashboard"),
         "applications": reverse("applications:application_list"),
         "application": application.get_absolute_url(),
+        # The application form, its contacts picker offering Maija.
+        "new application": new_application,
+        "application edit": reverse("applications:application_update", args=[application.pk]),
+        "captured posting": f"{new_application}?capture={capture.token}",
         "follow-up": call.get_absolute_url(),
         "apply-by follow-up": apply_by.get_absolute_url(),
         "follow-ups": reverse("followups:followup_list"),
