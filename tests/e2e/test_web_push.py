@@ -232,7 +232,7 @@ def test_a_push_shows_a_notification_and_a_second_for_the_same_follow_up_replace
     # What the worker has on screen, once it shows `body` (polled: the push event is async).
     shown = """async (body) => {
       const registration = await navigator.serviceWorker.ready;
-      const deadline = Date.now() + 10000;
+      const deadline = Date.now() + 30000;  // a loaded CI machine can take seconds
       let list = [];
       while (Date.now() < deadline) {
         list = await registration.getNotifications();
