@@ -273,6 +273,6 @@ def time_zone_choices() -> list:
 def _grouped_zones() -> list:
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in time_zones.zone_countries():
-        region, _slash, place = name.partition("/")
-        groups.setdefault(region, []).append((name, place.replace("_", " ").replace("/", " / ")))
+        region = name.partition("/")[0]
+        groups.setdefault(region, []).append((name, time_zones.place_name(name)))
     return [(REGIONS.get(region, region), zones) for region, zones in groups.items()]

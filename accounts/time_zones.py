@@ -74,6 +74,13 @@ def canonical_zone(name: str) -> str | None:
     return None
 
 
+def place_name(zone: str) -> str:
+    """A zone as the list of places names it: "New York" for America/New_York,
+    "Argentina / Buenos Aires" for America/Argentina/Buenos_Aires, "UTC" for UTC."""
+    _region, slash, place = zone.partition("/")
+    return place.replace("_", " ").replace("/", " / ") if slash else zone
+
+
 def country_of(zone: str) -> str:
     """The ISO 3166 code of the country a zone is in ("" for UTC or an unknown name)."""
     return zone_countries().get(canonical_zone(zone) or "", "")

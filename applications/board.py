@@ -52,7 +52,8 @@ def _cards(user) -> list[Application]:
     by_status = [F("status")]
     return list(
         Application.objects.owned_by(user)
-        .only("company", "position", "status", "status_changed_at")
+        # apply_by: a card's apply-by reminder names the deadline (followups/_board_followup.html).
+        .only("company", "position", "status", "status_changed_at", "apply_by")
         .annotate(
             rank=Window(
                 RowNumber(),

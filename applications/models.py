@@ -46,14 +46,14 @@ class SalaryPeriod(models.TextChoices):
 class EmploymentType(models.TextChoices):
     """schema.org JobPosting's employmentType values, the ones job boards publish."""
 
-    FULL_TIME = "full_time", _("full-time")
-    PART_TIME = "part_time", _("part-time")
-    CONTRACTOR = "contractor", _("contractor")
-    TEMPORARY = "temporary", _("temporary")
-    INTERN = "intern", _("internship")
-    VOLUNTEER = "volunteer", _("volunteer")
-    PER_DIEM = "per_diem", _("per diem")
-    OTHER = "other", _("other")
+    FULL_TIME = "full_time", _("Full-time")
+    PART_TIME = "part_time", _("Part-time")
+    CONTRACTOR = "contractor", _("Contractor")
+    TEMPORARY = "temporary", _("Temporary")
+    INTERN = "intern", _("Internship")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    PER_DIEM = "per_diem", _("Per diem")
+    OTHER = "other", _("Other")
 
 
 class Contact(models.Model):

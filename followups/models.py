@@ -21,8 +21,9 @@ class Kind(models.TextChoices):
     CHECK_IN = "check_in", _("Application check-in")
     # Belongs to the person, not to an application: the review period's count is short.
     OBLIGATION = "obligation", _("Job-search obligation")
-    # A saved application's deadline is near: apply (followups.policy.apply_by_due).
-    APPLY_BY = "apply_by", _("Apply by")
+    # A saved application's deadline is near: apply (followups.policy.apply_by_due). Its label
+    # names a reminder: shown beside the due time, which is days before the deadline itself.
+    APPLY_BY = "apply_by", _("Reminder to apply")
 
 
 # Kinds with an email or call draft (drafts.models.Kind has the same values). The others have

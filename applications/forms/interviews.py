@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts import time_zones
 from applications import queries
 from applications.forms._common import (
     ContactsField,
@@ -163,7 +164,6 @@ class InterviewForm(OwnedModelForm):
             "interviewers": PickerSelect,
         }
         field_classes = {"starts_at": forms.DateTimeField, "interviewers": ContactsField}
-        help_texts = {"starts_at": _("In your time zone.")}
 
     # The fields the Interview model stores; the rest go to the service as separate arguments.
     MODEL_FIELDS = (
@@ -179,6 +179,11 @@ class InterviewForm(OwnedModelForm):
     def __init__(self, *args, owner, allow_new_application=False, **kwargs):
         self.allow_new_application = allow_new_application
         super().__init__(*args, owner=owner, **kwargs)
+        # The account's zone, by name: the browser's clock may be in another one.
+        self.fields["starts_at"].help_text = format_html(
+            _("Times are in your account's time zone: {zone}."),
+            zone=time_zones.place_name(owner.time_zone),
+        )
         if self.instance.pk:
             # An interview stays with its application; moving it is deleting and logging anew.
             del self.fields["application"]

@@ -88,7 +88,7 @@ def board_followups(applications) -> dict:
 @register.inclusion_tag("followups/_board_followup.html")
 def board_followup(followups: dict, application) -> dict:
     """`{% board_followup followups application %}`: the card's next follow-up, if any."""
-    return {"followup": followups.get(application.pk)}
+    return {"followup": followups.get(application.pk), "application": application}
 
 
 @register.simple_tag

@@ -120,3 +120,23 @@ def test_turning_the_digest_on_reschedules_nothing(alice, django_assert_max_num_
     # Read and lock the row, save it, renew data_version, in a savepoint: no follow-up query.
     with django_assert_max_num_queries(5):
         user_preferences_update(user=alice, digest_enabled=True, digest_time=datetime.time(7, 0))
+
+
+SUMMARY = '<p class="alert alert-danger" role="alert">Please correct the fields marked below.</p>'
+
+
+def test_a_refused_save_says_so_at_the_top_of_the_form(alice_client, alice):
+    """On a phone the field marked invalid may be screens below: the top says the save failed."""
+    response = alice_client.post(
+        reverse("preferences"), preferences_data(language="en", thank_you_delay_minutes="-5")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert SUMMARY in page
+    assert page.index(SUMMARY) < page.index('name="display_name"')
+
+
+def test_the_page_has_no_error_summary_before_a_save(alice_client):
+    page = alice_client.get(reverse("preferences")).content.decode()
+    assert "Please correct the fields marked below." not in page

@@ -222,3 +222,27 @@ def test_removing_a_question_keeps_the_answers_typed_on_the_page(alice_client, i
     second.refresh_from_db()
     assert (second.answer, second.done) == ("Impatience, working on it", True)
     assert list(interview.prep_items.all()) == [second]
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "help_text"),
+    [
+        ("en", "America/New_York", "Times are in your account's time zone: New York."),
+        ("fi", "Europe/Helsinki", "Ajat ovat tilisi aikavyöhykkeellä: Helsinki."),
+        ("en", "America/Argentina/Buenos_Aires", "time zone: Argentina / Buenos Aires."),
+        ("en", "UTC", "Times are in your account's time zone: UTC."),
+    ],
+)
+def test_the_start_time_names_the_account_s_time_zone(client, language, zone, help_text):
+    """The browser's clock and the account's zone can differ: the help says which one counts."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(language=language, time_zone=zone)
+    interview = InterviewFactory(application=ApplicationFactory(owner=user))
+    client.force_login(user)
+    for url in (
+        reverse("applications:interview_create"),
+        reverse("applications:interview_update", args=[interview.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert help_text in page

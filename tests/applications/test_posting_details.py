@@ -99,6 +99,21 @@ def test_the_form_s_labels_are_in_finnish(client):
         assert label in page
 
 
+def test_the_employment_types_are_capitalised_as_the_other_choices(alice_client):
+    page = alice_client.get(NEW).content.decode()
+    for option in ("Full-time", "Part-time", "Contractor", "Internship", "Per diem", "Other"):
+        assert f">{option}</option>" in page
+
+
+def test_the_employment_types_are_capitalised_in_finnish(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(language="fi"))
+    page = client.get(NEW).content.decode()
+    for option in ("Kokoaikainen", "Osa-aikainen", "Määräaikainen", "Keikkatyö", "Muu"):
+        assert f">{option}</option>" in page
+
+
 # --- The application page ----------------------------------------------------------------------
 
 
@@ -120,7 +135,7 @@ def test_the_page_shows_what_the_posting_said(alice_client, alice):
         description="First paragraph.\n\nSecond one\nwith a line break.",
     )
     page = detail(alice_client, application)
-    assert "contractor" in page
+    assert "Contractor" in page
     assert 'datetime="2026-12-15"' in page
     assert "3,800–4,600 €/month" in page
     assert "<p>First paragraph.</p>" in page

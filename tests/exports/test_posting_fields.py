@@ -99,7 +99,7 @@ def csv_rows(client, dialect: str) -> list[dict]:
 
 def test_the_csv_export_has_the_posting_columns(alice_client, posted):
     (row,) = csv_rows(alice_client, "en")
-    assert row["Employment type"] == "part-time"
+    assert row["Employment type"] == "Part-time"
     assert row["Application deadline"] == "2025-01-31"
     assert (row["Advertised salary from"], row["Advertised salary to"]) == ("3800.00", "4600.50")
     assert row["Advertised salary currency"] == "EUR"
@@ -117,7 +117,7 @@ def test_the_csv_export_in_finnish_writes_decimal_commas(client, posted, alice):
         "3800,00",
         "4600,50",
     )
-    assert row["Työsuhteen tyyppi"] == "osa-aikainen"
+    assert row["Työsuhteen tyyppi"] == "Osa-aikainen"
 
 
 @pytest.mark.parametrize("language", ["en", "fi"])

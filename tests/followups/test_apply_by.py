@@ -356,7 +356,7 @@ def test_the_follow_up_page_names_the_deadline_and_offers_no_draft(alice_client,
 
     page = alice_client.get(row.get_absolute_url()).content.decode()
 
-    assert "Apply by: Acme Oy" in page
+    assert "Reminder to apply: Acme Oy" in page
     assert "Application deadline" in page
     assert 'datetime="2026-03-13"' in page
     assert 'href="https://jobs.example.com/123"' in page
@@ -375,7 +375,7 @@ def test_today_shows_it_due_with_the_deadline_and_the_application(alice_client, 
 
     page = alice_client.get(reverse("applications:dashboard")).content.decode()
 
-    assert "Apply by" in page
+    assert "Reminder to apply" in page
     assert "Deadline: 13 Mar 2026" in page
     assert application.get_absolute_url() in page
     assert reverse("drafts:for_followup", args=[the_one(application).pk]) not in page
@@ -384,7 +384,7 @@ def test_today_shows_it_due_with_the_deadline_and_the_application(alice_client, 
 def test_the_board_card_shows_the_next_apply_by(alice_client, alice):
     saved(alice)
     page = alice_client.get(reverse("applications:board")).content.decode()
-    assert "Apply by:" in page
+    assert "Reminder to apply:" in page
 
 
 def test_the_follow_ups_page_filters_by_the_new_kind(alice_client, alice):
