@@ -109,3 +109,29 @@ def test_a_webhook_channel_added_on_a_phone_answers_send_test_and_its_url_is_not
     page.go_back()
     expect(page.get_by_label("Kanavan osoite (URL)")).to_have_value("")
     assert Channel.objects.get(owner=user).read_url() == secret_url
+
+
+def test_turning_a_channel_off_in_two_tabs_leaves_it_off(finnish_phone):
+    """Preferences open in two tabs: "Kytke pois" in the first, then in the stale second one.
+    The second press used to flip the channel back on; it now sets what its button says."""
+    user, first = finnish_phone
+    channel = Channel(owner=user, label="Puhelin")
+    channel.set_url("ntfy://ntfy.sh/kaksi-valilehtea")
+    channel.save()
+    second = first.context.new_page()
+    for page in (first, second):
+        page.goto("/accounts/preferences/")
+        expect(page.locator(f'[data-channel="{channel.pk}"]')).to_contain_text("Päällä")
+
+    for page in (first, second):
+        row = page.locator(f'[data-channel="{channel.pk}"]')
+        row.get_by_role("button", name=re.compile(r"^Kytke pois")).click()
+        expect(page.get_by_text("Kanava ”Puhelin” on pois päältä")).to_be_visible()
+        row = page.locator(f'[data-channel="{channel.pk}"]')
+        expect(row).to_contain_text("Pois")
+        channel.refresh_from_db()
+        assert channel.enabled is False
+
+    second.go_back()
+    expect(second.locator(f'[data-channel="{channel.pk}"]')).to_be_visible()
+    assert second.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
