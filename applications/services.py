@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -367,8 +368,29 @@ def interview_create(*, application: Application, interviewers=(), **fields) -> 
     return interview
 
 
+def interview_start_taken(*, interview: Interview, starts_at) -> bool:
+    """Another live interview of the application starts then (interview_once_per_start)."""
+    return (
+        starts_at is not None
+        and Interview.objects.filter(
+            application_id=interview.application_id, starts_at=starts_at, cancelled=False
+        )
+        .exclude(pk=interview.pk)
+        .exists()
+    )
+
+
 @transaction.atomic
 def interview_update(*, interview: Interview, interviewers=None, **fields) -> Interview:
+    """Change an interview; refused (ValidationError on starts_at) when it would start, live,
+    at the moment another live interview of its application starts: the form says so first,
+    and every other caller gets the same rule instead of the constraint's IntegrityError."""
+    live = not fields.get("cancelled", interview.cancelled)
+    starts_at = fields.get("starts_at", interview.starts_at)
+    if live and interview_start_taken(interview=interview, starts_at=starts_at):
+        raise ValidationError(
+            {"starts_at": _("This application has another interview starting at that time.")}
+        )
     # As stored, not as the caller's object may already say: clearing an outcome undoes it.
     previous_outcome = (
         Interview.objects.filter(pk=interview.pk).values_list("outcome", flat=True).first()

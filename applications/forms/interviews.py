@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts import time_zones
-from applications import queries
+from applications import queries, services
 from applications.forms._common import (
     ContactsField,
     DateTimeLocalInput,
@@ -279,10 +279,7 @@ class InterviewForm(OwnedModelForm):
 
     def _clean_same_start(self, starts_at) -> None:
         """One live interview per application and start (the model's interview_once_per_start)."""
-        others = Interview.objects.filter(
-            application_id=self.instance.application_id, starts_at=starts_at, cancelled=False
-        ).exclude(pk=self.instance.pk)
-        if starts_at is not None and others.exists():
+        if services.interview_start_taken(interview=self.instance, starts_at=starts_at):
             self.add_error(
                 "starts_at", _("This application has another interview starting at that time.")
             )

@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from applications.models import Application, Contact, Interview, Status, StatusChange
+from applications.services import interview_create, interview_update
 from tests.applications.helpers import (
     add_bank,
     assert_error_next_to,
@@ -343,3 +345,20 @@ def test_only_the_quick_path_loads_its_script(alice_client, alice):
     assert "js/log-interview.js" in alice_client.get(reverse(QUICK)).content.decode()
     from_application = reverse("applications:application_interview_create", args=[application.pk])
     assert "js/log-interview.js" not in alice_client.get(from_application).content.decode()
+
+
+def test_moving_an_interview_onto_another_live_ones_start_is_refused_by_the_service(alice):
+    """The form's rule holds for every caller: the move is refused and nothing changes."""
+    application = ApplicationFactory(owner=alice)
+    first = datetime.datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+    second = first + datetime.timedelta(hours=1)
+    interview_create(application=application, starts_at=first)
+    moving = interview_create(application=application, starts_at=second)
+    with pytest.raises(ValidationError) as refused:
+        interview_update(interview=moving, starts_at=first)
+    assert "starts_at" in refused.value.message_dict
+    assert Interview.objects.get(pk=moving.pk).starts_at == second
+    # Cancelled, the other start no longer stands in the way.
+    interview_update(interview=Interview.objects.get(starts_at=first), cancelled=True)
+    interview_update(interview=Interview.objects.get(pk=moving.pk), starts_at=first)
+    assert Interview.objects.get(pk=moving.pk).starts_at == first
