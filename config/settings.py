@@ -12,6 +12,7 @@ README, docs/deploy.md and `make prod-local` do) and must then give every produc
 import email.utils
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -62,10 +63,20 @@ def _secret_key() -> str:
     if not LOCAL:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.")
     # A local run: generate one key and keep it, so sessions and signed links survive restarts.
+    # Written whole under another name, then linked into place: of processes starting at once
+    # (a web worker and the Celery worker), the first link wins and every one reads its key,
+    # never a half-written file.
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fd, draft = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key.")  # mode 0600
+        try:
+            os.write(fd, secrets.token_urlsafe(50).encode())
+            os.close(fd)
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 

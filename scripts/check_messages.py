@@ -253,6 +253,9 @@ def _env(copy: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DJANGO_SECRET_KEY", "check-messages-only")
     env["SEURANTA_VAR_DIR"] = str(copy / "var")
+    # The application's own settings: the copy has no tests/ (and so no tests.settings, which
+    # the test run that calls this has in its environment).
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return env
 
 

@@ -149,7 +149,8 @@ def test_another_users_object_is_404_on_post_and_nothing_changes(alice_client, b
 
 
 @pytest.mark.parametrize(
-    ("name", "method"), [(n, "get") for n in sorted(POST_ONLY)] + [(n, "post") for n in GET_ONLY]
+    ("name", "method"),
+    [(n, "get") for n in sorted(POST_ONLY)] + [(n, "post") for n in sorted(GET_ONLY)],
 )
 def test_the_wrong_method_is_refused_before_any_lookup(alice_client, bob, bobs, name, method):
     """405 whoever owns the id, so the answer tells nothing about it; nothing changes."""
