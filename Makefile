@@ -56,16 +56,18 @@ screenshots: install axe
 	SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(BIN)/python -m pytest tests/e2e/test_look.py -q -p no:cacheprovider
 	@echo "screenshots in var/screenshots/"
 
-## Lint, migration check, then the whole test suite (SQLite unless DATABASE_URL is set).
+## Lint, import contracts, migration check, then the whole test suite (SQLite unless DATABASE_URL is set).
 test: install vnu axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
