@@ -126,7 +126,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
 
-    # The job-search obligation (applications.obligation): how many applications the person's
+    # The job-search obligation (followups.obligation): how many applications the person's
     # plan with the employment services asks for in each review period. 0 turns it off.
     applications_required = models.PositiveSmallIntegerField(
         _("applications required"),

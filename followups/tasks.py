@@ -16,7 +16,7 @@ from django.utils import timezone
 from followups import announce
 from followups.digest import send_digests
 from followups.dispatch import DispatchResult, dispatch_due, has_due
-from followups.services import followups_sync_obligations
+from followups.obligation import followups_sync_obligations
 
 log = logging.getLogger(__name__)
 
