@@ -56,19 +56,22 @@ screenshots: install axe
 	SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(BIN)/python -m pytest tests/e2e/test_look.py -q -p no:cacheprovider
 	@echo "screenshots in var/screenshots/"
 
-## Lint, migration check, then the whole test suite (SQLite unless DATABASE_URL is set), in
-## PYTEST_WORKERS processes at once (pytest-xdist; each has its own var/, Redis database and
-## test database). PYTEST_WORKERS=0 runs in this one process, PYTEST_ARGS passes on the rest.
+## Lint, import contracts, migration check, then the whole test suite (SQLite unless DATABASE_URL
+## is set), in PYTEST_WORKERS processes at once (pytest-xdist; each has its own var/, Redis
+## database and test database). PYTEST_WORKERS=0 runs in this one process, PYTEST_ARGS passes on
+## the rest.
 PYTEST_WORKERS ?= auto
 test: install vnu axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -8,7 +8,8 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import time_zones
-from accounts.models import User, normalize_email
+from accounts.models import User
+from core.mail import normalize_email
 from followups import policy
 
 

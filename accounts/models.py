@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.mail import normalize_email
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -40,10 +42,6 @@ class UserManager(BaseUserManager):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 class Language(models.TextChoices):
@@ -128,7 +126,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
 
-    # The job-search obligation (applications.obligation): how many applications the person's
+    # The job-search obligation (followups.obligation): how many applications the person's
     # plan with the employment services asks for in each review period. 0 turns it off.
     applications_required = models.PositiveSmallIntegerField(
         _("applications required"),

@@ -186,7 +186,7 @@ class Application(models.Model):
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("contacts"), related_name="applications", blank=True
     )
-    # Left out of the job-search obligation's count (applications.obligation) and its report,
+    # Left out of the job-search obligation's count (followups.obligation) and its report,
     # with the person's reason: an application the employment services would not accept.
     not_counted = models.BooleanField(_("does not count"), default=False)
     not_counted_reason = models.CharField(

@@ -219,7 +219,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 # Attempts during a lockout do not extend it, so an attacker cannot keep an account locked.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "config.ratelimit.login_username"
-AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.ratelimit.lockout_response"
 # Successful log-ins are not journaled: nothing reads that table and it would grow forever.
 AXES_DISABLE_ACCESS_LOG = True
@@ -330,15 +330,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = LOCAL
 
 # Uploads. A document (a CV, a cover letter) is at most DOCUMENT_MAX_BYTES; a Seuranta export to
-# import, a zip with its documents, at most IMPORT_MAX_BYTES (a plain JSON export at most 20 MB,
-# exports.json_import.JSON_MAX_BYTES). The import is kept in its job's database row until the
-# worker has run it, so the limit is also what one row may briefly hold. Raise either with
-# client_max_body_size in deploy/nginx-seuranta.conf, which refuses larger bodies first.
+# import, a zip with its documents, at most IMPORT_MAX_BYTES, and a plain JSON export (or the
+# zip's data.json) at most JSON_IMPORT_MAX_BYTES, a fixed limit. The import is kept in its job's
+# database row until the worker has run it, so the limit is also what one row may briefly hold.
+# Raise either with client_max_body_size in deploy/nginx-seuranta.conf, which refuses larger
+# bodies first. Here, not in exports, because the 413 page (config.too_large) states them all.
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+JSON_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # Past the largest, an upload is counted and not kept (core.uploads): the form then says it is
 # too large, and a huge body sent straight to gunicorn fills neither memory nor the disk.
-UPLOAD_MAX_BYTES = max(DOCUMENT_MAX_BYTES, IMPORT_MAX_BYTES, 20 * 1024 * 1024)
+UPLOAD_MAX_BYTES = max(DOCUMENT_MAX_BYTES, IMPORT_MAX_BYTES, JSON_IMPORT_MAX_BYTES)
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.CappedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -392,10 +394,11 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-# The cache holds the password-reset counts (config/ratelimit.py), which every web process must
-# share: a per-process cache let each gunicorn worker count alone, so N workers allowed N times
-# the limit. Redis when there is one; otherwise a table in the database, created by `migrate`
-# (accounts.apps runs createcachetable after every migrate, the test database's included).
+# The cache holds the request counts (core/ratelimit.py: password resets, Send tests, posting
+# captures), which every web process must share: a per-process cache let each gunicorn worker
+# count alone, so N workers allowed N times the limit. Redis when there is one; otherwise a
+# table in the database, created by `migrate` (accounts.apps runs createcachetable after every
+# migrate, the test database's included).
 # The log-in lockout counts in the database already (axes' AccessAttempt rows).
 if REDIS_URL:
     CACHES = {

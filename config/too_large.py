@@ -14,8 +14,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from exports.json_import import JSON_MAX_BYTES
-
 
 @login_not_required
 @never_cache
@@ -23,7 +21,7 @@ from exports.json_import import JSON_MAX_BYTES
 def upload_too_large(request: HttpRequest) -> HttpResponse:
     context = {
         "document_mb": settings.DOCUMENT_MAX_BYTES >> 20,
-        "json_mb": JSON_MAX_BYTES >> 20,
+        "json_mb": settings.JSON_IMPORT_MAX_BYTES >> 20,
         "zip_mb": settings.IMPORT_MAX_BYTES >> 20,
     }
     return render(request, "413.html", context, status=413)

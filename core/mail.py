@@ -1,4 +1,5 @@
-"""One mailbox in an address header (To, From), whatever its display name holds.
+"""Email addresses: one mailbox in an address header (To, From), whatever its display name
+holds, and the one spelling of an address that log-in and its counters compare.
 
 A display name is user text: "Alice, Head of HR: boss@attacker.test, ceo@attacker.test;" must stay
 one quoted name and never become a group of other people's addresses. The email package's
@@ -34,3 +35,8 @@ def mailbox(name: str, addr_spec: str) -> str:
         return str(Address(display_name=display_name(name), addr_spec=addr_spec))
     except (HeaderParseError, ValueError, IndexError, TypeError):
         return addr_spec
+
+
+def normalize_email(email: str) -> str:
+    """The address as accounts store and compare it: Alice@X and alice@x are one person."""
+    return email.strip().lower()

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from config.ratelimit import refuse_over_limit
 from core.pending import Pending, State, Store
+from core.ratelimit import refuse_over_limit
 
 # The waiting page keeps its answer this long (a reload or the Back button still shows it).
 SEND_TEST_SECONDS = 60 * 60

@@ -89,7 +89,7 @@ from followups.services import (
     followups_sync_applications,
 )
 
-JSON_MAX_BYTES = 20 * 1024 * 1024
+JSON_MAX_BYTES = settings.JSON_IMPORT_MAX_BYTES
 # The zip export: data.json, and each document's file at the path its entry names.
 ZIP_DATA = "data.json"
 # Documents in one import, and the bytes of all of them once inflated; a zip holds at most a

@@ -13,8 +13,9 @@ day, at their digest time and out of their quiet hours (policy.digest_day), a pa
 2. with no transaction open, closes those with nothing left to say (dispatch.closing_instead),
    writes the email from digest_content and sends it;
 3. records the Digest row sent (with what it said) and the follow-ups notified, both guarded by
-   the token, in one transaction, which also makes one Delivery of the digest per target the
-   person has on (notifications: channels and browsers), sent by the channel pass after it.
+   the token, in one transaction, which also announces the digest sent (followups.announce):
+   notifications makes one Delivery of it per channel and browser the person has on, sent by
+   the channel pass after it.
 
 Exactly once, as for reminders: a follow-up a digest listed is notified, so neither the digest
 nor the dispatcher mentions it again. A worker killed between 1 and 3 leaves a claim that a pass
@@ -49,11 +50,9 @@ from django.utils import timezone, translation
 
 from core import leases
 from core.mail import mailbox
-from followups import dispatch, links, policy
+from followups import announce, dispatch, links, policy
 from followups.emails import one_line
 from followups.models import Digest, DigestState, Followup, State, short_day
-from notifications.services import digest_deliveries_create
-from notifications.targets import enabled_targets
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +277,7 @@ def _record(
     text: str = "",
 ) -> bool:
     """The digest sent (or empty) and its follow-ups notified, unless the claim was lost; a
-    sent one's deliveries to the person's channels and browsers.
+    sent one announced to the subscribers (its deliveries to the person's channels and browsers).
 
     Tried again while the database is busy (SQLite's "database is locked"): unrecorded, the
     digest would go a second time after the lease.
@@ -314,9 +313,7 @@ def _record(
                 )
             if done and state == DigestState.SENT:
                 digest = Digest.objects.get(owner=owner, day=day)
-                digest_deliveries_create(
-                    digest=digest, to=enabled_targets([owner.pk]).get(owner.pk, []), now=now
-                )
+                announce.digest_going_out(digest, now=now)
         return done == 1
 
     return leases.while_busy(record, what=f"the digest of {owner.pk}")

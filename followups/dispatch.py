@@ -1,8 +1,9 @@
 """The dispatch pass: claim the due follow-ups, email one reminder for each, record the result.
 
-Each reminder also goes to the person's notification channels: handling a row makes its
-deliveries (notifications.services.deliveries_create), which the channel pass
-(notifications.dispatch) sends under the same lease rules, after this one.
+Each reminder also goes to the person's notification channels and browsers: handling a row
+announces it going out (followups.announce), and notifications, subscribed there, makes its
+deliveries, which its channel pass (notifications.dispatch) sends under the same lease rules,
+after this one.
 
 The database is the schedule and the lock. A pass
 1. claims up to batch_size due rows in one short transaction (core.leases, the rules the
@@ -36,11 +37,9 @@ from django.utils import timezone
 
 from applications.models import Status
 from core import leases
-from followups import policy
+from followups import announce, policy
 from followups.emails import reminder_message
 from followups.models import STALE_REASONS, Followup, Kind, State
-from notifications.services import deliveries_create
-from notifications.targets import Target, enabled_targets
 
 log = logging.getLogger(__name__)
 
@@ -318,12 +317,12 @@ def _handle(
     token: uuid.UUID,
     now: datetime.datetime,
     mail: _Mail,
-    targets: dict[int, list[Target]],
+    batch: announce.Batch,
 ) -> str:
     """Deal with one claimed row; the outcome's name in DispatchResult.
 
-    `targets`: the notification channels turned on of the batch's owners, by owner id
-    (notifications.targets.enabled_targets).
+    `batch`: the subscribers' view of the batch's owners (which channels each has on), read
+    once for the batch.
     """
     settled = closing_instead(followup, now)
     if settled:
@@ -341,10 +340,10 @@ def _handle(
     if owner.reminders_enabled and allowed > now:
         ok = _finish(followup.pk, token, next_attempt_at=allowed, attempts=F("attempts") - 1)
         return "deferred" if ok else "lost"
-    # The reminder's moment: one delivery per notification channel turned on now, committed
-    # before the email goes, so that neither holds the other back. Again on every retry of the
-    # email, where the unique constraint makes it a no-op (notifications.services).
-    deliveries_create(followup=followup, to=targets.get(owner.pk, []), not_before=allowed)
+    # The reminder's moment, announced before the email goes: notifications commits one
+    # delivery per channel and browser turned on now, so that neither holds the other back.
+    # Again on every retry of the email, where its unique constraint makes it a no-op.
+    batch.reminder_going_out(followup, not_before=allowed)
     if not owner.reminders_enabled:
         # The user turned reminder emails off: the follow-up is due all the same and shows in
         # the app, so it moves on to `notified` (it has been "delivered" to the dashboard), but
@@ -405,8 +404,8 @@ def dispatch_due(
         .prefetch_related("interview__interviewers")
         .in_bulk([pk for pk, _ in claims])
     )
-    # One query for the whole batch, whoever has channels.
-    targets = enabled_targets(row.owner_id for row in rows.values())
+    # One query (a kind of target) for the whole batch, whoever has channels.
+    batch = announce.Batch(row.owner_id for row in rows.values())
     mail = None
     current = -1
     try:
@@ -426,7 +425,7 @@ def dispatch_due(
             if followup is None:
                 continue  # Deleted with its application since the claim.
             try:
-                outcome = _handle(followup, token, now, mail, targets)
+                outcome = _handle(followup, token, now, mail, batch)
             except SoftTimeLimitExceeded:
                 raise
             except Exception:

@@ -177,7 +177,7 @@ class Followup(models.Model):
                 name="followup_application_or_period",
             ),
             # One obligation reminder per review period, whatever its state: the sync re-opens
-            # a cancelled one (followups.services.followups_sync_obligation looks it up by
+            # a cancelled one (followups.obligation.followups_sync_obligation looks it up by
             # owner and period_first).
             models.UniqueConstraint(
                 fields=["owner", "period_first"],
@@ -239,7 +239,7 @@ class Followup(models.Model):
         """How many applications the review period still lacks (0 when met, or not this kind)."""
         if not self.is_obligation:
             return 0
-        from applications import obligation
+        from followups import obligation  # it imports this module
 
         rule = obligation.Rule.from_user(self.owner)
         period = obligation.Period(self.period_first, self.period_last)

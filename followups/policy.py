@@ -50,7 +50,7 @@ class Preferences:
     thank_you_enabled: bool = True
     call_enabled: bool = True
     feedback_enabled: bool = True
-    # The job-search obligation (applications.obligation.Rule holds the period arithmetic).
+    # The job-search obligation (followups.obligation.Rule holds the period arithmetic).
     applications_required: int = 0
     review_period_months: int = 1
     review_period_start: date | None = None

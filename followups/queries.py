@@ -9,9 +9,8 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySe
 from django.utils import timezone
 
 from applications.models import Application, Interview, Status
-from followups import policy
+from followups import announce, policy
 from followups.models import OPEN_STATES, Digest, DigestState, Followup, Kind, State
-from notifications.models import Delivery, DeliveryState
 
 DASHBOARD_LIMIT = 10
 # Waiting on the user, and the reminder either still to come or already sent. Failed ones are
@@ -120,12 +119,8 @@ def digest_problem(user, today: date) -> Digest | None:
         return None
     latest.undelivered = []
     if latest.state == DigestState.SENT:
-        failed = (
-            Delivery.objects.filter(digest=latest, state=DeliveryState.FAILED)
-            .select_related("channel", "subscription")
-            .order_by("pk")
-        )
-        latest.undelivered = [delivery.target_label for delivery in failed]
+        # Asked of the delivery apps (followups.announce): notifications' failed deliveries.
+        latest.undelivered = announce.undelivered(latest)
         if not latest.undelivered:
             return None
     return latest

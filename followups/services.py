@@ -32,7 +32,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import obligation
 from applications.models import FINAL_OUTCOME_STATUSES, Application, Interview, Status
 from core import undo
 from followups import policy
@@ -47,6 +46,10 @@ from followups.models import (
     UsedActionLink,
     stale_reason,
 )
+
+# followups_sync_obligation: the obligation's own sync, also called through this module by
+# applications.services (followups.services is that app's one door into the follow-ups).
+from followups.obligation import followups_sync_obligation
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -409,101 +412,6 @@ def followups_resync_user(*, user) -> None:
             _sync_application_id(application_id, prefs)
     # user_preferences_update holds the person's row: no second look-up.
     followups_sync_obligation(owner_id=user.pk, now=now, user=user)
-
-
-# --- The job-search obligation -------------------------------------------------------------------
-
-
-def _close_obligation(row: Followup, state: str, now: datetime.datetime) -> None:
-    row.save(update_fields=[*row.close(state, now=now), "updated_at"])
-
-
-def followups_sync_obligation(
-    *, owner_id: int, now: datetime.datetime | None = None, user=None
-) -> None:
-    """Bring the person's job-search obligation reminder in step with their count and plan.
-
-    The reminder of the review period holding today (the person's date) is wanted while the
-    count is below the target; policy.obligation_due says when. One row per period (a
-    constraint): created once, moved while scheduled, cancelled when the target is met before
-    it goes and re-opened if the count falls short again. A reminder already sent is never
-    sent again for the same period; meeting the target marks it done. Scheduled rows of other
-    periods (the plan changed) are cancelled. Idempotent, like the application sync.
-
-    The person's row is locked first, so two syncs of one person take turns. With no target,
-    a reminder still waiting is cancelled. `user`: the caller's row, locked already (a
-    preference change); one UPDATE then when there is no target. Runs in the caller's
-    transaction (every caller has one: an application's or the preferences' service).
-    """
-    now = now or timezone.now()
-    if user is None:
-        user = get_user_model().objects.select_for_update().filter(pk=owner_id).first()
-        if user is None:
-            return
-    rule = obligation.Rule.from_user(user)
-    if not rule.active:
-        Followup.objects.filter(
-            owner_id=owner_id, kind=Kind.OBLIGATION, state=State.SCHEDULED
-        ).update(state=State.CANCELLED, completed_at=now, updated_at=now)
-        return
-    rows = list(
-        Followup.objects.select_for_update().filter(owner_id=owner_id, kind=Kind.OBLIGATION)
-    )
-    prefs = policy.Preferences.from_user(user)
-    period = obligation.period_containing(now.astimezone(user.tzinfo).date(), rule)
-    row = next((r for r in rows if r.period_first == period.first), None)
-    for other in rows:
-        if other is not row and other.state == State.SCHEDULED:
-            _close_obligation(other, State.CANCELLED, now)
-    met = obligation.count_in(owner_id, period) >= rule.required
-    due = None if met else policy.obligation_due(period.last, prefs, now)
-    if due is None:
-        if row is not None and row.state == State.SCHEDULED:
-            _close_obligation(row, State.CANCELLED, now)
-        elif row is not None and met and row.state in (State.NOTIFIED, State.FAILED):
-            # The person did what the reminder asked: it is done, not left waiting.
-            _close_obligation(row, State.DONE, now)
-        return
-    if row is None:
-        row = Followup(
-            owner_id=owner_id,
-            kind=Kind.OBLIGATION,
-            period_first=period.first,
-            period_last=period.last,
-        )
-        row.schedule(due, now=now)
-        row.save()
-        return
-    if row.state == State.CANCELLED or row.skipped_as_stale:
-        row.period_last = period.last
-        row.save(update_fields=[*row.reopen(due, now=now), "period_last", "updated_at"])
-        return
-    if row.state != State.SCHEDULED:
-        return  # Sent, done, skipped or failed: once per period.
-    if row.snoozed_until:
-        due = max(due, policy.snooze_release(row.snoozed_until, prefs))
-    if row.due_at <= now and due <= now:
-        due = row.due_at  # Due already: the dispatcher takes it as it is, not a minute later.
-    if row.due_at == due and row.period_last == period.last:
-        return
-    row.period_last = period.last
-    fields = row.schedule(due, now=now) if row.due_at != due else []
-    row.save(update_fields=[*fields, *row.release_claim(), "period_last", "updated_at"])
-
-
-def followups_sync_obligations(*, now: datetime.datetime | None = None) -> int:
-    """followups_sync_obligation for everyone with a target (the periodic task): a new period
-    wants its reminder even when nothing else happens. How many people it looked at."""
-    owner_ids = list(
-        get_user_model()
-        .objects.filter(applications_required__gt=0, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for owner_id in owner_ids:
-        with transaction.atomic():
-            followups_sync_obligation(owner_id=owner_id, now=now)
-    return len(owner_ids)
 
 
 @transaction.atomic

@@ -13,10 +13,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from followups import announce
 from followups.digest import send_digests
 from followups.dispatch import DispatchResult, dispatch_due, has_due
-from followups.services import followups_sync_obligations
-from notifications import dispatch as channels
+from followups.obligation import followups_sync_obligations
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +83,15 @@ def dispatch_until_done(
 ) -> DispatchResult:
     """Run dispatch passes until one claims nothing (or the batch count or time budget is spent).
 
-    Each email pass is followed by a channel pass (notifications.dispatch), which sends the
-    deliveries the email pass has just made and the retries that have come due: a burst of
-    reminders reaches the channels batch by batch with the emails, not only after the last
-    email. With no channel anywhere a channel pass is one look at an empty index. The channel
-    passes' totals are appended to channel_results when it is given.
+    Each email pass is followed by the subscribers' passes (followups.announce; notifications'
+    channel pass), which send the deliveries the email pass has just made and the retries that
+    have come due: a burst of reminders reaches the channels batch by batch with the emails, not
+    only after the last email. With no channel anywhere a channel pass is one look at an empty
+    index. The subscribers' totals, {name: result}, are appended to channel_results when it is
+    given.
     """
     total = DispatchResult()
-    delivered = channels.DeliveryResult()
+    delivered: dict[str, object] = {}
     lease = dispatch_lease()
     budget = dispatch_time_budget(lease) if time_budget is None else time_budget
     deadline = time.monotonic() + budget
@@ -99,9 +100,10 @@ def dispatch_until_done(
             break
         result = dispatch_due(batch_size=batch_size, deadline=deadline, lease=lease)
         total += result
-        sent = channels.deliver_due(batch_size=batch_size, deadline=deadline, lease=lease)
-        delivered += sent
-        if result.claimed == 0 and sent.claimed == 0:
+        sent = announce.deliver_due(batch_size=batch_size, deadline=deadline, lease=lease)
+        for name, passed in sent.items():
+            delivered[name] = delivered[name] + passed if name in delivered else passed
+        if result.claimed == 0 and all(passed.claimed == 0 for passed in sent.values()):
             break
     if channel_results is not None:
         channel_results.append(delivered)
@@ -112,7 +114,7 @@ def dispatch_until_done(
 def dispatch_due_followups() -> dict[str, int]:
     result = dispatch_until_done()
     now = timezone.now()
-    if has_due(now) or channels.has_due(now):
+    if has_due(now) or announce.has_due(now):
         # A burst (every call reminder of the morning is due at 10:00) outlasts one task's
         # batches: the next task starts now rather than at the next beat tick. It is only a
         # trigger, the due rows stay the queue: if the broker loses it, beat's next tick does

@@ -1,7 +1,7 @@
 """The job-search report: the applications of one review period, as the employment services ask.
 
 One list of rows feeds the page (printable, one period per page), the CSV and the PDF, so the
-three always agree. Only the person's own applications that count (applications.obligation)
+three always agree. Only the person's own applications that count (followups.obligation)
 appear, oldest first.
 """
 
@@ -13,12 +13,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import pgettext
 
-from applications import obligation
 from applications.models import Status
 from exports.csv_export import neutralize
-
-# How many past periods the picker offers besides the current one.
-PICKER_PERIODS = 24
+from followups import obligation
 
 
 @dataclass(frozen=True)
@@ -43,33 +40,6 @@ def headers() -> list[str]:
         pgettext("job-search report", "Status"),
         pgettext("job-search report", "Status date"),
     ]
-
-
-def rule_for(user) -> obligation.Rule:
-    """The person's review periods; calendar months when they set no target, so the report
-    still serves anyone asked for proof of applying."""
-    return obligation.Rule.from_user(user)
-
-
-def period_from(value: str | None, user, today: datetime.date) -> obligation.Period:
-    """The period a picker value (any ISO date in it) names; the current one by default."""
-    try:
-        day = datetime.date.fromisoformat(value or "")
-    except ValueError:
-        day = today
-    return obligation.period_containing(day, rule_for(user))
-
-
-def picker_periods(user, today: datetime.date) -> list[obligation.Period]:
-    """The current period and the PICKER_PERIODS before it, newest first."""
-    periods = [obligation.period_containing(today, rule_for(user))]
-    for _ in range(PICKER_PERIODS):
-        periods.append(
-            obligation.period_containing(
-                periods[-1].first - datetime.timedelta(days=1), rule_for(user)
-            )
-        )
-    return periods
 
 
 def rows(user, period: obligation.Period) -> list[Row]:

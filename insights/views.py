@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from applications import obligation
 from exports import csv_export
+from followups import obligation
 from insights import charts, queries, report
 
 
@@ -83,10 +83,10 @@ def insights(request: HttpRequest) -> HttpResponse:
 
 def _report_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
-    period = report.period_from(request.GET.get("period"), request.user, today)
+    period = obligation.period_from(request.GET.get("period"), request.user, today)
     return {
         "period": period,
-        "periods": report.picker_periods(request.user, today),
+        "periods": obligation.picker_periods(request.user, today),
         "headers": report.headers(),
         "rows": report.rows(request.user, period),
         "person": request.user.display_name or request.user.email,

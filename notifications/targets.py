@@ -1,8 +1,9 @@
 """The seam between the dispatch and the places a reminder goes besides email.
 
-A *target* is one place of a person's that receives reminders and digests. There are two
-kinds: a notification Channel (an Apprise URL) and a browser subscribed to web push
-(webpush.PushSubscription). The dispatch knows targets through two functions only:
+A *target* is one place of a person's that receives reminders and digests. Each kind registers a
+TargetKind here: the notification Channel (an Apprise URL) below, and a browser subscribed to
+web push, which webpush registers in its ready() (webpush.target), so that this app imports
+nothing of webpush. The dispatch knows targets through two functions only:
 
 - enabled_targets(owner_ids): which targets each owner has turned on now (one query a kind);
 - send(delivery, message): deliver one Delivery to its target, or raise SendFailed (or
@@ -11,14 +12,15 @@ kinds: a notification Channel (an Apprise URL) and a browser subscribed to web p
 Each kind is a nullable foreign key on Delivery (`channel`, `subscription`; the check constraint
 delivery_has_a_target says exactly one is set) with a partial unique constraint of its own
 (delivery_once_per_channel, delivery_once_per_subscription, and the digest's two). A third kind
-takes the same four steps: that key and its constraints, one query more in enabled_targets, one
-branch more in send(), and select_related of the key in notifications.dispatch._load, in the page
-queries and in Delivery.target_label.
+takes the same steps: that key and its constraints, a TargetKind registered here, and
+select_related of the key in notifications.dispatch._load, in the page queries and in
+Delivery.target_label.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,15 +29,6 @@ from django.views.decorators.debug import sensitive_variables
 from notifications import crypto, sending
 from notifications.models import Channel, Delivery, DeliveryError
 from notifications.sending import Message, SendFailed
-from webpush.models import PushSubscription
-from webpush.sender import (
-    REMINDER_TTL,
-    PushFailed,
-    PushGone,
-    digest_payload,
-    push_send,
-    reminder_payload,
-)
 
 
 class TargetGone(Exception):
@@ -53,6 +46,24 @@ class Target:
         return {self.field: self.pk}
 
 
+@dataclass(frozen=True)
+class TargetKind:
+    # The Delivery field that points at a target of this kind.
+    field: str
+    # (owner ids) -> (owner id, target id) of the targets turned on, in the order to send them.
+    enabled: Callable[[list[int]], Iterable[tuple[int, int]]]
+    # (delivery, message, timeout) -> None, or SendFailed / TargetGone.
+    send: Callable[[Delivery, Message, float | None], None]
+
+
+# By field, in registration order: channels first, then what the apps above register.
+_kinds: dict[str, TargetKind] = {}
+
+
+def register(kind: TargetKind) -> None:
+    _kinds[kind.field] = kind
+
+
 def enabled_targets(owner_ids) -> dict[int, list[Target]]:
     """{owner id: [Target]} of what each of these owners has turned on (one query a kind).
 
@@ -62,14 +73,9 @@ def enabled_targets(owner_ids) -> dict[int, list[Target]]:
     ids = list(set(owner_ids))
     if not ids:
         return {}
-    # Served by channel_owner_enabled_idx.
-    rows = Channel.objects.filter(owner_id__in=ids, enabled=True).values_list("owner_id", "pk")
-    for owner_id, pk in rows.order_by("created_at", "pk"):
-        targets[owner_id].append(Target("channel_id", pk))
-    # Served by webpush_owner_idx. A subscription has no on/off: the person removes it.
-    rows = PushSubscription.objects.filter(owner_id__in=ids).values_list("owner_id", "pk")
-    for owner_id, pk in rows.order_by("created_at", "pk"):
-        targets[owner_id].append(Target("subscription_id", pk))
+    for kind in _kinds.values():
+        for owner_id, pk in kind.enabled(ids):
+            targets[owner_id].append(Target(kind.field, pk))
     return dict(targets)
 
 
@@ -79,39 +85,20 @@ def send(delivery: Delivery, message: Message, *, timeout: float | None = None) 
 
     A channel gets `message`; a browser gets the push of the delivery's follow-up or digest.
     """
-    if delivery.channel_id:
-        return send_to_channel(delivery.channel, message, timeout=timeout, key=str(delivery.pk))
-    if delivery.subscription_id:
-        return send_to_browser(delivery)
+    for kind in _kinds.values():
+        if getattr(delivery, kind.field):
+            return kind.send(delivery, message, timeout)
     raise SendFailed(DeliveryError.REFUSED, permanent=True)
 
 
-def send_to_browser(delivery: Delivery) -> None:
-    """One push (within WEBPUSH_TIMEOUT, below the lease as a channel's timeout is)."""
-    if delivery.digest_id:
-        payload = digest_payload(delivery.owner, delivery.digest.item_count)
-    else:
-        payload = reminder_payload(delivery.followup)
-    try:
-        push_send(subscription=delivery.subscription, payload=payload, ttl=REMINDER_TTL)
-    except PushGone:
-        raise TargetGone from None
-    except PushFailed as failure:
-        # Its message names the push service, never the endpoint; only the code is stored.
-        if failure.status:
-            code = DeliveryError.HTTP
-        elif "timed out" in failure.message:
-            code = DeliveryError.TIMEOUT
-        elif failure.retryable:
-            code = DeliveryError.CONNECT
-        else:
-            code = DeliveryError.REFUSED
-        raise SendFailed(
-            code,
-            failure.status,
-            permanent=not failure.retryable,
-            retry_after=failure.retry_after,
-        ) from None
+def _enabled_channels(owner_ids: list[int]) -> Iterable[tuple[int, int]]:
+    # Served by channel_owner_enabled_idx.
+    rows = Channel.objects.filter(owner_id__in=owner_ids, enabled=True)
+    return rows.values_list("owner_id", "pk").order_by("created_at", "pk")
+
+
+def _send_to_channel(delivery: Delivery, message: Message, timeout: float | None) -> None:
+    send_to_channel(delivery.channel, message, timeout=timeout, key=str(delivery.pk))
 
 
 @sensitive_variables("url")
@@ -125,3 +112,6 @@ def send_to_channel(
         # the URL again (the preferences page says so).
         raise SendFailed(DeliveryError.UNREADABLE, permanent=True) from None
     sending.send(url, message, timeout=timeout or settings.CHANNELS_SEND_TIMEOUT, key=key)
+
+
+register(TargetKind("channel_id", _enabled_channels, _send_to_channel))

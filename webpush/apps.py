@@ -8,3 +8,7 @@ class WebpushConfig(AppConfig):
 
     def ready(self) -> None:
         from webpush import checks  # noqa: F401  (registers the VAPID settings check)
+        from webpush.target import register_browsers
+
+        # Browsers receive reminders and digests as a notifications target kind.
+        register_browsers()

@@ -17,8 +17,9 @@ returns when the browser's push service has accepted the message (201), or raise
 Messages of both exceptions name the push service (https://fcm.googleapis.com/…), never the
 endpoint in full: an endpoint is a capability URL, to be kept out of logs like a password.
 
-Plugging into the notification channels' delivery (notifications/). Web push is one more kind of
-delivery target beside the Apprise channels and email, under the same lease rules:
+Plugging into the notification channels' delivery (notifications/): web push is one more kind of
+delivery target beside the Apprise channels and email, under the same lease rules, registered by
+webpush.target (notifications imports nothing of this app). The design it was built to:
 
 - targets for an owner: their enabled channels + `PushSubscription.objects.filter(owner=owner)`,
   a delivery row per (follow-up, subscription), e.g. a nullable `push_subscription` foreign key

@@ -29,7 +29,7 @@ from applications.forms.postings import URL_MAX, PostingUrlForm
 from applications.postings import captures
 from applications.postings.bookmarklet import bookmarklet_code, bookmarklet_href
 from applications.postings.extract import MAX_JSONLD_CHARS, posting_from_parts
-from config.ratelimit import client_ip, refuse_over_limit
+from core.ratelimit import client_ip, refuse_over_limit
 
 # Fetches a person may ask for per hour: enough for a busy evening of searching, too few for
 # the server to be used to probe other sites.

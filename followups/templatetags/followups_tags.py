@@ -1,7 +1,9 @@
 """Follow-ups drawn on the pages of the apps below (the dashboard, an application's page).
 
 Those pages load this library instead of importing follow-up queries, so imports run downward:
-applications knows nothing of follow-ups, and follow-ups draw themselves where a page asks.
+applications imports nothing of follow-ups but the sync (applications.services calls
+followups.services; the layers contract in pyproject.toml names that one arrow), and follow-ups
+draw themselves where a page asks.
 """
 
 from django import template

@@ -7,7 +7,7 @@ own but one line; the count is one query, only for a person who set a target.
 from django import template
 from django.utils import timezone
 
-from applications import obligation
+from followups import obligation
 
 register = template.Library()
 

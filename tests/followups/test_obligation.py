@@ -11,7 +11,7 @@ from applications.services import application_create, application_delete, applic
 from followups import policy
 from followups.dispatch import dispatch_due
 from followups.models import Followup, Kind, State
-from followups.services import followups_sync_obligation, followups_sync_obligations
+from followups.obligation import followups_sync_obligation, followups_sync_obligations
 from tests.factories import ApplicationFactory
 
 HEL = ZoneInfo("Europe/Helsinki")

@@ -5,10 +5,10 @@ import datetime
 import pytest
 import time_machine
 
-from applications import obligation
 from applications.models import Status
-from applications.obligation import Counted, Period, Rule, counts, period_containing
 from applications.services import application_update
+from followups import obligation
+from followups.obligation import Counted, Period, Rule, counts, period_containing
 from tests.factories import ApplicationFactory
 
 D = datetime.date

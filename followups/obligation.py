@@ -1,9 +1,11 @@
-"""The job-search obligation: review periods and the applications that count in them.
+"""The job-search obligation, in one place: review periods, the applications that count in them,
+the person's progress and the reminder that keeps them in step.
 
 A person's plan with the employment services asks for a number of applications in each review
 period: a calendar month, or N months from the date the plan names. The period arithmetic and
-the count are pure functions of dates (the clock and the time zone are the caller's); the two
-query helpers at the end read one person's applications for them.
+the count are pure functions of dates (the clock and the time zone are the caller's); the query
+helpers read one person's applications for them (Today's progress, the insights page and the
+job-search report); the sync at the end keeps the period's reminder follow-up in step.
 """
 
 from __future__ import annotations
@@ -12,6 +14,14 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from applications.models import Application, Status
+from followups import policy
+from followups.models import Followup, Kind, State
 
 # Periods without a start date of their own count from here: with one month, calendar months;
 # with three, calendar quarters.
@@ -138,8 +148,6 @@ class Progress:
 
 def counting_applications(owner, period: Period):
     """The owner's applications that count in the period (a queryset), by date applied."""
-    from applications.models import Application, Status
-
     return (
         Application.objects.owned_by(owner)
         .filter(applied_on__gte=period.first, applied_on__lte=period.last, not_counted=False)
@@ -163,8 +171,6 @@ def progress_for(owner, today: datetime.date) -> Progress | None:
 
 def past_progress(owner, today: datetime.date, *, limit: int = 12) -> list[Progress]:
     """Each finished period since the first dated application (at most `limit`), newest first."""
-    from applications.models import Application
-
     rule = Rule.from_user(owner)
     if not rule.active:
         return []
@@ -181,9 +187,132 @@ def past_progress(owner, today: datetime.date, *, limit: int = 12) -> list[Progr
     periods = periods_between(first, current.first - datetime.timedelta(days=1), rule)
     periods = periods[-limit:]
     rows = [
-        Counted(applied_on, status == "saved", not_counted)
+        Counted(applied_on, status == Status.SAVED, not_counted)
         for applied_on, status, not_counted in Application.objects.owned_by(owner)
         .filter(applied_on__gte=periods[0].first, applied_on__lte=periods[-1].last)
         .values_list("applied_on", "status", "not_counted")
     ]
     return [Progress(p, counts(rows, p), rule.required, today) for p in reversed(periods)]
+
+
+# --- The job-search report's periods -------------------------------------------------------------
+
+# How many past periods the report's picker offers besides the current one.
+PICKER_PERIODS = 24
+
+
+def period_from(value: str | None, user, today: datetime.date) -> Period:
+    """The period a picker value (any ISO date in it) names; the current one by default.
+
+    Calendar months when the person set no target, so the report still serves anyone asked for
+    proof of applying (Rule's defaults).
+    """
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        day = today
+    return period_containing(day, Rule.from_user(user))
+
+
+def picker_periods(user, today: datetime.date) -> list[Period]:
+    """The current period and the PICKER_PERIODS before it, newest first."""
+    rule = Rule.from_user(user)
+    periods = [period_containing(today, rule)]
+    for _ in range(PICKER_PERIODS):
+        periods.append(period_containing(periods[-1].first - datetime.timedelta(days=1), rule))
+    return periods
+
+
+# --- The reminder: the obligation's follow-up ---------------------------------------------------
+
+
+def _close_obligation(row: Followup, state: str, now: datetime.datetime) -> None:
+    row.save(update_fields=[*row.close(state, now=now), "updated_at"])
+
+
+def followups_sync_obligation(
+    *, owner_id: int, now: datetime.datetime | None = None, user=None
+) -> None:
+    """Bring the person's job-search obligation reminder in step with their count and plan.
+
+    The reminder of the review period holding today (the person's date) is wanted while the
+    count is below the target; policy.obligation_due says when. One row per period (a
+    constraint): created once, moved while scheduled, cancelled when the target is met before
+    it goes and re-opened if the count falls short again. A reminder already sent is never
+    sent again for the same period; meeting the target marks it done. Scheduled rows of other
+    periods (the plan changed) are cancelled. Idempotent, like the application sync.
+
+    The person's row is locked first, so two syncs of one person take turns. With no target,
+    a reminder still waiting is cancelled. `user`: the caller's row, locked already (a
+    preference change); one UPDATE then when there is no target. Runs in the caller's
+    transaction (every caller has one: an application's or the preferences' service).
+    """
+    now = now or timezone.now()
+    if user is None:
+        user = get_user_model().objects.select_for_update().filter(pk=owner_id).first()
+        if user is None:
+            return
+    rule = Rule.from_user(user)
+    if not rule.active:
+        Followup.objects.filter(
+            owner_id=owner_id, kind=Kind.OBLIGATION, state=State.SCHEDULED
+        ).update(state=State.CANCELLED, completed_at=now, updated_at=now)
+        return
+    rows = list(
+        Followup.objects.select_for_update().filter(owner_id=owner_id, kind=Kind.OBLIGATION)
+    )
+    prefs = policy.Preferences.from_user(user)
+    period = period_containing(now.astimezone(user.tzinfo).date(), rule)
+    row = next((r for r in rows if r.period_first == period.first), None)
+    for other in rows:
+        if other is not row and other.state == State.SCHEDULED:
+            _close_obligation(other, State.CANCELLED, now)
+    met = count_in(owner_id, period) >= rule.required
+    due = None if met else policy.obligation_due(period.last, prefs, now)
+    if due is None:
+        if row is not None and row.state == State.SCHEDULED:
+            _close_obligation(row, State.CANCELLED, now)
+        elif row is not None and met and row.state in (State.NOTIFIED, State.FAILED):
+            # The person did what the reminder asked: it is done, not left waiting.
+            _close_obligation(row, State.DONE, now)
+        return
+    if row is None:
+        row = Followup(
+            owner_id=owner_id,
+            kind=Kind.OBLIGATION,
+            period_first=period.first,
+            period_last=period.last,
+        )
+        row.schedule(due, now=now)
+        row.save()
+        return
+    if row.state == State.CANCELLED or row.skipped_as_stale:
+        row.period_last = period.last
+        row.save(update_fields=[*row.reopen(due, now=now), "period_last", "updated_at"])
+        return
+    if row.state != State.SCHEDULED:
+        return  # Sent, done, skipped or failed: once per period.
+    if row.snoozed_until:
+        due = max(due, policy.snooze_release(row.snoozed_until, prefs))
+    if row.due_at <= now and due <= now:
+        due = row.due_at  # Due already: the dispatcher takes it as it is, not a minute later.
+    if row.due_at == due and row.period_last == period.last:
+        return
+    row.period_last = period.last
+    fields = row.schedule(due, now=now) if row.due_at != due else []
+    row.save(update_fields=[*fields, *row.release_claim(), "period_last", "updated_at"])
+
+
+def followups_sync_obligations(*, now: datetime.datetime | None = None) -> int:
+    """followups_sync_obligation for everyone with a target (the periodic task): a new period
+    wants its reminder even when nothing else happens. How many people it looked at."""
+    owner_ids = list(
+        get_user_model()
+        .objects.filter(applications_required__gt=0, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for owner_id in owner_ids:
+        with transaction.atomic():
+            followups_sync_obligation(owner_id=owner_id, now=now)
+    return len(owner_ids)
