@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
-from applications.models import OwnedQuerySet
+from core.owned import LEASE_FIELDS, OwnedModel
 from followups import policy
 
 
@@ -82,7 +82,7 @@ STALE_REASONS = {
 }
 
 
-class Followup(models.Model):
+class Followup(OwnedModel):
     """One thing to do after an interview, and the single reminder email about it.
 
     The database is the only schedule: the dispatch pass claims rows whose next_attempt_at has
@@ -136,7 +136,7 @@ class Followup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OwnedQuerySet.as_manager()
+    unshown_fields = LEASE_FIELDS
 
     class Meta:
         verbose_name = _("follow-up")
@@ -395,7 +395,7 @@ class DigestState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Digest(models.Model):
+class Digest(OwnedModel):
     """The morning digest of one person's local day (followups.digest): one email, sent once.
 
     One row per (owner, day), made by the pass that takes the day: of two passes at once, the
@@ -426,6 +426,8 @@ class Digest(models.Model):
     text = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    unshown_fields = LEASE_FIELDS
 
     class Meta:
         verbose_name = _("digest")
