@@ -9,7 +9,9 @@ What is left outside is raw SQL, and the writes of `unshown_fields` alone.
 The renewal is one UPDATE of the owner's row, in the writer's transaction, so it commits or rolls
 back with the data (a renewal left for after the commit would be lost with a worker killed in
 between, and would never run inside a test's transaction). Within one transaction each owner is
-renewed once: a service that writes 50 rows issues one UPDATE, not 50.
+renewed once by save() and delete() (a service that saves 50 rows issues one UPDATE, not 50);
+a queryset's update() or delete() renews with one UPDATE of its own, its rows as a subquery,
+so that it reads nothing more.
 
 `core` imports no app: the user model is looked up when a version is renewed.
 """
@@ -101,28 +103,53 @@ class OwnedQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
 
-    def _owner_ids(self) -> set[int]:
-        rows = self.order_by().values_list("owner_id", flat=True).distinct()
-        rows.query.select_for_update = False  # DISTINCT refuses FOR UPDATE; no lock is needed
-        return set(rows)
+    def _renew_owners(self) -> None:
+        """Renew the owners of these rows: one UPDATE with the rows as a subquery, no read.
+
+        Before the write, while the filter still finds the rows (an update may move them out
+        of it), and in the write's transaction, so that nobody reads the new version with the
+        old rows.
+        """
+        owners = self.order_by().values("owner_id")
+        owners.query.select_for_update = False
+        get_user_model()._default_manager.using(self.db).filter(
+            pk__in=models.Subquery(owners)
+        ).update(**{VERSION_FIELD: uuid.uuid4()})
+
+    def _pinned_owner(self) -> int | None:
+        """The owner's id when the filter names one (owner=…, owner_id=…), else None."""
+        where = self.query.where
+        if where.connector != "AND" or where.negated:
+            return None
+        for child in where.children:
+            target = getattr(getattr(child, "lhs", None), "target", None)
+            if getattr(child, "lookup_name", None) == "exact" and (
+                getattr(target, "attname", None) == "owner_id"
+            ):
+                value = getattr(child.rhs, "pk", child.rhs)
+                return value if isinstance(value, int) else None
+        return None
 
     def update(self, **kwargs) -> int:
         if _only_unshown(self.model, kwargs):
             return super().update(**kwargs)
-        owner_ids = self._owner_ids()
-        updated = super().update(**kwargs)
-        if updated:
-            renew_versions(owner_ids, using=self.db)
-        return updated
+        with transaction.atomic(using=self.db, savepoint=False):
+            owner_id = self._pinned_owner()
+            if owner_id is None:
+                self._renew_owners()
+                return super().update(**kwargs)
+            # The owner is known: renewed once in this transaction, however many updates.
+            updated = super().update(**kwargs)
+            if updated:
+                renew_versions([owner_id], using=self.db)
+            return updated
 
     update.alters_data = True
 
     def delete(self):
-        owner_ids = self._owner_ids()
-        deleted = super().delete()
-        if deleted[0]:
-            renew_versions(owner_ids, using=self.db)
-        return deleted
+        with transaction.atomic(using=self.db, savepoint=False):
+            self._renew_owners()
+            return super().delete()
 
     delete.alters_data = True
 

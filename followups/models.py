@@ -152,8 +152,8 @@ class Followup(OwnedModel):
             ),
             # Dashboard "Follow-ups due" / "Coming up" and the follow-ups page, per owner.
             models.Index(fields=["owner", "state", "due_at"], name="followup_owner_state_idx"),
-            # The dashboard's cache key (followups.queries.last_change): the newest updated_at
-            # of the owner's rows, read from the end of this index.
+            # Read by nothing since the cache keys moved to User.data_version (core.owned); left
+            # for one migration that drops it, so as not to collide with the claim's new index.
             models.Index(fields=["owner", "updated_at"], name="followup_owner_updated_idx"),
             # Dashboard "Follow-ups due" and "Coming up" (followups.queries.dashboard_followups):
             # owner = X AND state IN (scheduled, notified) ORDER BY due_at, id LIMIT 10. The

@@ -311,7 +311,8 @@ def _apply(plan: _Plan, now: datetime.datetime) -> None:
         _cancel(plan.cancel_ids, now)
     for row in plan.moved:
         # Only while still scheduled: a reminder the dispatcher marked sent meanwhile is history.
-        Followup.objects.filter(pk=row.pk, state=State.SCHEDULED).update(
+        # owner_id names the owner to core.owned: renewed once for all the moves.
+        Followup.objects.filter(owner_id=row.owner_id, pk=row.pk, state=State.SCHEDULED).update(
             updated_at=now, **{name: getattr(row, name) for name in _MOVED_FIELDS}
         )
     for row in plan.saved:
@@ -795,7 +796,8 @@ def _apply_many(plans: list[_Plan], now: datetime.datetime) -> None:
     new = []
     for plan in plans:
         for row in plan.moved:
-            Followup.objects.filter(pk=row.pk, state=State.SCHEDULED).update(
+            # owner_id names the owner to core.owned: renewed once for all the moves.
+            Followup.objects.filter(owner_id=row.owner_id, pk=row.pk, state=State.SCHEDULED).update(
                 updated_at=now, **{name: getattr(row, name) for name in _MOVED_FIELDS}
             )
         for row in plan.saved:
