@@ -587,6 +587,53 @@ def bank_question_add(*, owner, question: str) -> BankQuestion:
     )
 
 
+def bank_question_edit(*, question: BankQuestion, text: str) -> BankQuestion:
+    """Reword a question of the bank; checklists copied from it earlier keep their wording."""
+    question.question = text
+    question.save(update_fields=["question"])
+    return question
+
+
+def bank_question_delete(*, question: BankQuestion) -> None:
+    """Take a question out of the bank; checklists of interviews logged earlier keep it."""
+    question.delete()
+
+
+@transaction.atomic
+def prep_items_save(*, formset) -> None:
+    """Save an interview's checklist form (answers and ticks): every answer or none."""
+    formset.save()
+
+
+@transaction.atomic
+def prep_item_add(*, interview: Interview, question: str) -> PrepItem:
+    """Add a question to one interview's checklist, after the others (the bank is unchanged)."""
+    last = (
+        PrepItem.objects.filter(interview=interview)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return PrepItem.objects.create(
+        owner_id=interview.owner_id,
+        interview=interview,
+        question=question,
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def prep_item_remove(*, item: PrepItem, answers=None) -> None:
+    """Take a question (and its answer) off its interview's checklist; the bank keeps it.
+
+    `answers`, the checklist form posted with the Remove button, is saved first when valid, so
+    that what was typed on the page is not lost.
+    """
+    if answers is not None and answers.is_valid():
+        answers.save()
+    item.delete()
+
+
 @transaction.atomic
 def application_delete(*, application: Application) -> None:
     """Delete an application with its interviews, timeline, feedback and follow-ups."""
