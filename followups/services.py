@@ -536,7 +536,6 @@ def followup_check_in(*, application: Application) -> tuple[Followup | None, boo
         row = Followup(owner_id=locked.owner_id, application=locked, kind=Kind.CHECK_IN)
         row.schedule(due, now=now)
     row.save()
-    get_user_model().data_changed(locked.owner_id)
     return row, True
 
 
@@ -597,7 +596,6 @@ def _close(followup: Followup, state: str, *, reopens: set[str]) -> Followup:
     row = _lock(followup)
     if row.state != state and (row.is_open or row.state in reopens):
         row.save(update_fields=[*row.close(state, now=timezone.now()), "updated_at"])
-        get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 
@@ -673,7 +671,6 @@ def followup_undo(*, followup: Followup, record: dict) -> Followup:
         raise UndoRefused(
             _("A call about a later interview is already scheduled for this application.")
         ) from None
-    get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 
@@ -706,7 +703,6 @@ def followup_snooze(
     requested = policy.snooze_requested(choice, due_at=row.due_at, now=timezone.now(), prefs=prefs)
     row.snooze(policy.snooze_release(requested, prefs), requested=requested)
     row.save()
-    get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 
