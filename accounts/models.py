@@ -151,8 +151,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
 
-    # A new value whenever the person's applications or interviews change (data_changed, called
-    # by the services in the same transaction): cached fragments of their pages are keyed by
+    # A new value whenever a row the person owns is written (core.owned renews it in the same
+    # transaction) or their preferences change: cached fragments of their pages are keyed by
     # it, so an edit shows at once and no other person's fragment is ever read.
     data_version = models.UUIDField(default=uuid.uuid4, editable=False)
 

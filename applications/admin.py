@@ -5,7 +5,6 @@ interview times are read-only on existing rows.
 """
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 
 from applications.models import (
     Application,
@@ -17,27 +16,6 @@ from applications.models import (
     PrepItem,
     StatusChange,
 )
-
-
-class DataChangedMixin:
-    """An operator's edit shows on the person's pages at once (their cached fragments go stale).
-
-    Every row here has an owner; the services do the same after their writes.
-    """
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        get_user_model().data_changed(form.instance.owner_id)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        get_user_model().data_changed(obj.owner_id)
-
-    def delete_queryset(self, request, queryset):
-        owners = set(queryset.values_list("owner_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for owner_id in owners:
-            get_user_model().data_changed(owner_id)
 
 
 class OwnerFromParentMixin:
@@ -82,7 +60,7 @@ class FeedbackEntryInline(admin.StackedInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(DataChangedMixin, OwnerFromParentMixin, admin.ModelAdmin):
+class ApplicationAdmin(OwnerFromParentMixin, admin.ModelAdmin):
     list_display = ["position", "company", "owner", "status", "applied_on", "updated_at"]
     list_filter = ["status", "applied_on", "updated_at"]
     search_fields = ["company", "position", "owner__email"]
@@ -95,7 +73,7 @@ class ApplicationAdmin(DataChangedMixin, OwnerFromParentMixin, admin.ModelAdmin)
 
 
 @admin.register(Contact)
-class ContactAdmin(DataChangedMixin, admin.ModelAdmin):
+class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "company", "email", "phone", "owner"]
     search_fields = ["name", "email", "company", "owner__email"]
     list_select_related = ["owner"]
@@ -109,7 +87,7 @@ class PrepItemInline(admin.TabularInline):
 
 
 @admin.register(Interview)
-class InterviewAdmin(DataChangedMixin, OwnerFromParentMixin, admin.ModelAdmin):
+class InterviewAdmin(OwnerFromParentMixin, admin.ModelAdmin):
     list_display = [
         "application",
         "owner",
@@ -130,7 +108,7 @@ class InterviewAdmin(DataChangedMixin, OwnerFromParentMixin, admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(DataChangedMixin, admin.ModelAdmin):
+class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ["application", "owner", "previous_status", "status", "changed_at"]
     list_filter = ["status", "changed_at"]
     search_fields = ["application__company", "application__position", "owner__email"]
@@ -164,7 +142,7 @@ class BankQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackEntry)
-class FeedbackEntryAdmin(DataChangedMixin, admin.ModelAdmin):
+class FeedbackEntryAdmin(admin.ModelAdmin):
     list_display = ["application", "owner", "received_on", "from_whom", "constructive"]
     list_filter = ["constructive", "received_on"]
     search_fields = ["application__company", "text", "from_whom", "owner__email"]
@@ -173,7 +151,7 @@ class FeedbackEntryAdmin(DataChangedMixin, admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(DataChangedMixin, admin.ModelAdmin):
+class DocumentAdmin(admin.ModelAdmin):
     """Documents to look up and delete, never to add or replace: a file enters only through
     the owner's form or an import, where its type is checked by content (documents.detect).
     Deleting one here removes its file too, after the commit (documents.py)."""

@@ -9,16 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import documents
+from core.owned import OwnedModel
 
 NOTES_MAX = 10_000
 SHORT_MAX = 200
 # A posting's description, kept as plain text: long enough for any real posting.
 DESCRIPTION_MAX = 50_000
-
-
-class OwnedQuerySet(models.QuerySet):
-    def owned_by(self, user):
-        return self.filter(owner=user)
 
 
 class Status(models.TextChoices):
@@ -56,7 +52,7 @@ class EmploymentType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Contact(models.Model):
+class Contact(OwnedModel):
     """A person at an employer. An interviewer is a contact."""
 
     owner = models.ForeignKey(
@@ -70,8 +66,6 @@ class Contact(models.Model):
     notes = models.TextField(_("notes"), max_length=NOTES_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -95,7 +89,7 @@ class Contact(models.Model):
         return f"tel:{'+' if self.phone.strip().startswith('+') else ''}{digits}"
 
 
-class Application(models.Model):
+class Application(OwnedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
     )
@@ -199,8 +193,6 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = OwnedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -236,7 +228,7 @@ class Application(models.Model):
         return self.status in CLOSED_STATUSES
 
 
-class StatusChange(models.Model):
+class StatusChange(OwnedModel):
     """One step of an application's timeline; the first row is its creation."""
 
     owner = models.ForeignKey(
@@ -250,8 +242,6 @@ class StatusChange(models.Model):
         _("previous status"), max_length=20, choices=Status.choices, blank=True
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status change")
@@ -284,7 +274,7 @@ DURATION_CHOICES = [30, 45, 60, 90]
 DURATION_MIN, DURATION_MAX = 5, 480
 
 
-class Interview(models.Model):
+class Interview(OwnedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interviews"
     )
@@ -323,8 +313,6 @@ class Interview(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OwnedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
@@ -362,7 +350,7 @@ class Interview(models.Model):
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
 
-class PrepItem(models.Model):
+class PrepItem(OwnedModel):
     """One question of an interview's preparation checklist, with the user's answer."""
 
     owner = models.ForeignKey(
@@ -374,8 +362,6 @@ class PrepItem(models.Model):
     done = models.BooleanField(_("ready"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = OwnedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("preparation question")
         verbose_name_plural = _("preparation questions")
@@ -385,7 +371,7 @@ class PrepItem(models.Model):
         return self.question
 
 
-class BankQuestion(models.Model):
+class BankQuestion(OwnedModel):
     """A question in the user's own bank; each new interview's checklist starts from it."""
 
     owner = models.ForeignKey(
@@ -393,8 +379,6 @@ class BankQuestion(models.Model):
     )
     question = models.CharField(_("question"), max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("question bank entry")
@@ -405,7 +389,7 @@ class BankQuestion(models.Model):
         return self.question
 
 
-class FeedbackEntry(models.Model):
+class FeedbackEntry(OwnedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_entries"
     )
@@ -418,8 +402,6 @@ class FeedbackEntry(models.Model):
     constructive = models.BooleanField(_("constructive"), null=True, blank=True)
     lessons = models.TextField(_("lessons for next time"), max_length=NOTES_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("feedback")
@@ -438,7 +420,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
-class Document(models.Model):
+class Document(OwnedModel):
     """A file sent with an application (a CV, a cover letter), kept as it was sent.
 
     The file lives in the default storage (var/media/ or S3, config/settings.py) under a random
@@ -470,8 +452,6 @@ class Document(models.Model):
     # the same upload posted twice finds this row (applications.views._common._create_once).
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")

@@ -29,6 +29,7 @@ from applications.models import (
     StatusChange,
 )
 from core import undo
+from core.owned import link_many
 from followups.services import (
     followups_feedback_received,
     followups_sync_application,
@@ -44,9 +45,9 @@ DATED_STEP_TIME = datetime.time(12)
 def _changed(*, application: Application) -> None:
     """What follows from any change to an application or its interviews, in its transaction.
 
-    The follow-ups are brought in step, and the owner's cached page fragments go stale.
+    The follow-ups are brought in step (the owner's cached fragments went stale with the write
+    itself, core.owned).
     """
-    get_user_model().data_changed(application.owner_id)
     followups_sync_application(application=application)
 
 
@@ -609,11 +610,57 @@ def bank_question_add(*, owner, question: str) -> BankQuestion:
     )
 
 
+def bank_question_edit(*, question: BankQuestion, text: str) -> BankQuestion:
+    """Reword a question of the bank; checklists copied from it earlier keep their wording."""
+    question.question = text
+    question.save(update_fields=["question"])
+    return question
+
+
+def bank_question_delete(*, question: BankQuestion) -> None:
+    """Take a question out of the bank; checklists of interviews logged earlier keep it."""
+    question.delete()
+
+
+@transaction.atomic
+def prep_items_save(*, formset) -> None:
+    """Save an interview's checklist form (answers and ticks): every answer or none."""
+    formset.save()
+
+
+@transaction.atomic
+def prep_item_add(*, interview: Interview, question: str) -> PrepItem:
+    """Add a question to one interview's checklist, after the others (the bank is unchanged)."""
+    last = (
+        PrepItem.objects.filter(interview=interview)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return PrepItem.objects.create(
+        owner_id=interview.owner_id,
+        interview=interview,
+        question=question,
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def prep_item_remove(*, item: PrepItem, answers=None) -> None:
+    """Take a question (and its answer) off its interview's checklist; the bank keeps it.
+
+    `answers`, the checklist form posted with the Remove button, is saved first when valid, so
+    that what was typed on the page is not lost.
+    """
+    if answers is not None and answers.is_valid():
+        answers.save()
+    item.delete()
+
+
 @transaction.atomic
 def application_delete(*, application: Application) -> None:
     """Delete an application with its interviews, timeline, feedback and follow-ups."""
     application.delete()
-    get_user_model().data_changed(application.owner_id)
     followups_sync_obligation(owner_id=application.owner_id)
 
 
@@ -667,21 +714,18 @@ def document_attach(
 @transaction.atomic
 def _document_insert(document: Document) -> None:
     document.save()
-    get_user_model().data_changed(document.owner_id)
 
 
 @transaction.atomic
 def document_delete(*, document: Document) -> None:
     """Delete a document; its file leaves the storage once this commits (documents.py)."""
     document.delete()
-    get_user_model().data_changed(document.owner_id)
 
 
 @transaction.atomic
 def contact_save(*, form) -> Contact:
     """Save a contact form (the contact and the applications it is linked to)."""
     contact = form.save()
-    get_user_model().data_changed(contact.owner_id)
     return contact
 
 
@@ -693,14 +737,12 @@ def feedback_save(*, entry: FeedbackEntry) -> FeedbackEntry:
     """
     entry.save()
     followups_feedback_received(application=entry.application)
-    get_user_model().data_changed(entry.owner_id)
     return entry
 
 
 @transaction.atomic
 def feedback_delete(*, entry: FeedbackEntry) -> None:
     entry.delete()
-    get_user_model().data_changed(entry.owner_id)
 
 
 @transaction.atomic
@@ -710,7 +752,6 @@ def contact_delete(*, contact: Contact) -> None:
         Interview.objects.filter(interviewers=contact).values_list("application_id", flat=True)
     )
     contact.delete()
-    get_user_model().data_changed(contact.owner_id)
     # Drafts name the interviewer: the follow-ups of those applications must not name this one.
     for application in Application.objects.filter(pk__in=application_ids):
         _changed(application=application)
@@ -722,12 +763,6 @@ def contact_delete(*, contact: Contact) -> None:
 # rows, then the follow-up sync. A few INSERTs per batch instead of a few queries per row.
 
 BULK_BATCH = 500
-
-
-def _data_changed(rows) -> None:
-    """Each owner of these rows: their cached page fragments are stale (one UPDATE each)."""
-    for owner_id in {row.owner_id for row in rows}:
-        get_user_model().data_changed(owner_id)
 
 
 def contacts_find_or_create(*, owner, people: list[dict]) -> list[tuple[Contact, bool]]:
@@ -775,35 +810,21 @@ def contacts_find_or_create(*, owner, people: list[dict]) -> list[tuple[Contact,
         Contact.objects.bulk_update(
             changed.values(), ["phone", "updated_at"], batch_size=BULK_BATCH
         )
-    if new or changed:
-        get_user_model().data_changed(owner.pk)
     return found
 
 
 def application_contacts_add(*, links) -> None:
     """Link (application, contact) pairs; pairs already linked stay as they are."""
-    through = Application.contacts.through
-    Application.contacts.through.objects.bulk_create(
-        {
-            (app_id, contact_id): through(application_id=app_id, contact_id=contact_id)
-            for app_id, contact_id in links
-        }.values(),
-        batch_size=BULK_BATCH,
-        ignore_conflicts=True,
-    )
+    link_many(Application.contacts, links, batch_size=BULK_BATCH)
 
 
 def interview_interviewers_add(*, links) -> None:
     """Link (interview, contact) pairs, and each contact to the interview's application too."""
     links = list(links)
-    through = Interview.interviewers.through
-    through.objects.bulk_create(
-        {
-            (interview.pk, contact.pk): through(interview_id=interview.pk, contact_id=contact.pk)
-            for interview, contact in links
-        }.values(),
+    link_many(
+        Interview.interviewers,
+        ((interview.pk, contact.pk) for interview, contact in links),
         batch_size=BULK_BATCH,
-        ignore_conflicts=True,
     )
     application_contacts_add(
         links=[(interview.application_id, contact.pk) for interview, contact in links]
@@ -821,7 +842,6 @@ def applications_restore(*, entries: list[tuple[Application, list[StatusChange],
     """
     applications = [application for application, _history, _contacts in entries]
     Application.objects.bulk_create(applications, batch_size=BULK_BATCH)
-    _data_changed(applications)
     changes = []
     for application, history, _contacts in entries:
         if not history:
@@ -865,7 +885,6 @@ def interviews_restore(*, entries: list[tuple[Interview, list, list[PrepItem]]])
     """
     interviews = [interview for interview, _i, _c in entries]
     Interview.objects.bulk_create(interviews, batch_size=BULK_BATCH)
-    _data_changed(interviews)
     items = []
     for interview, _interviewers, checklist in entries:
         for item in checklist:
@@ -884,7 +903,6 @@ def interviews_restore(*, entries: list[tuple[Interview, list, list[PrepItem]]])
 
 def feedback_restore(*, entries: list[FeedbackEntry]) -> None:
     FeedbackEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
-    _data_changed(entries)
 
 
 def bank_questions_restore(*, questions: list[BankQuestion]) -> None:
@@ -904,4 +922,3 @@ def documents_restore(*, entries: Iterable[tuple[Document, File]], stored: list[
         stored.append(document.file.name)
         rows.append(document)
     Document.objects.bulk_create(rows, batch_size=BULK_BATCH)
-    _data_changed(rows)

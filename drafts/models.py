@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import OwnedQuerySet
+from core.owned import OwnedModel
 
 SUBJECT_MAX = 200
 BODY_MAX = 5000
@@ -22,7 +22,7 @@ class Language(models.TextChoices):
     FINNISH = "fi", _("Finnish")
 
 
-class Draft(models.Model):
+class Draft(OwnedModel):
     """An email or call script written from the user's data, theirs to edit and export."""
 
     owner = models.ForeignKey(
@@ -56,8 +56,6 @@ class Draft(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = OwnedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("draft")
         verbose_name_plural = _("drafts")
@@ -75,7 +73,7 @@ class Draft(models.Model):
         return reverse("drafts:detail", args=[self.pk])
 
 
-class DraftTemplate(models.Model):
+class DraftTemplate(OwnedModel):
     """The user's own wording for one kind of draft in one language, replacing the built-in."""
 
     owner = models.ForeignKey(
@@ -86,8 +84,6 @@ class DraftTemplate(models.Model):
     subject = models.CharField(_("subject"), max_length=SUBJECT_MAX)
     body = models.TextField(_("body"), max_length=BODY_MAX)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("draft template")

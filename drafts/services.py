@@ -177,6 +177,11 @@ def draft_update(*, draft: Draft, subject: str, body: str, recipient: str | None
     return draft
 
 
+def draft_delete(*, draft: Draft) -> None:
+    """Delete a draft; the follow-up it was written for is left as it is."""
+    draft.delete()
+
+
 def template_save(*, owner, kind: str, language: str, subject: str, body: str) -> DraftTemplate:
     template, _ = DraftTemplate.objects.update_or_create(
         owner=owner, kind=kind, language=language, defaults={"subject": subject, "body": body}

@@ -248,7 +248,7 @@ def draft_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_owned_or_404(request, Draft.objects.select_related(*DRAFT_RELATIONS), pk)
     if request.method == "POST":
-        draft.delete()
+        services.draft_delete(draft=draft)
         messages.success(request, _("Draft deleted."))
         return redirect("drafts:list")
     return render(request, "drafts/draft_confirm_delete.html", {"draft": draft})

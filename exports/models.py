@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import OwnedQuerySet
+from core.owned import OwnedModel
 
 TOKEN_BYTES = 32
 
@@ -17,7 +17,7 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(OwnedModel):
     """A user's private calendar subscription URL.
 
     One row per user at most. Revoking deletes the row; regenerating replaces the token, so the
@@ -32,7 +32,8 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_fetched_at = models.DateTimeField(_("last fetched at"), null=True, blank=True)
 
-    objects = OwnedQuerySet.as_manager()
+    # Touched by every calendar app that polls the feed; shown on no cached fragment.
+    unshown_fields = frozenset({"last_fetched_at"})
 
     class Meta:
         verbose_name = _("calendar feed")
@@ -57,7 +58,7 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(models.Model):
+class ImportJob(OwnedModel):
     """One import, run by the Celery worker (exports.tasks), from upload to its outcome.
 
     The uploaded file is kept in the row (a BinaryField), not under var/: web and worker may be
@@ -88,8 +89,6 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

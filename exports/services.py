@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exports import csv_import, json_import
-from exports.models import ImportJob, ImportKind, ImportState
+from exports.models import CalendarFeed, ImportJob, ImportKind, ImportState, new_feed_token
 from exports.problems import ImportRefused, Problem
 from exports.progress import progress_clear, progress_set
 
@@ -39,6 +39,31 @@ def import_job_create(
     # of turning the upload into an error page after the job was saved.
     transaction.on_commit(functools.partial(run_import_job.delay, job.pk), robust=True)
     return job
+
+
+@transaction.atomic
+def calendar_feed_renew(*, owner) -> tuple[CalendarFeed, bool]:
+    """The person's calendar feed under a new secret address; (feed, created).
+
+    A feed made earlier gets a new token, and the old address stops working at once.
+    """
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(owner=owner)
+    if not created:
+        feed.token = new_feed_token()
+        feed.last_fetched_at = None
+        feed.save(update_fields=["token", "last_fetched_at"])
+    return feed, created
+
+
+def calendar_feed_revoke(*, owner) -> bool:
+    """Turn the person's calendar feed off; whether there was one."""
+    deleted, _rows = CalendarFeed.objects.filter(owner=owner).delete()
+    return bool(deleted)
+
+
+def calendar_feed_fetched(*, feed: CalendarFeed) -> None:
+    """A calendar app read the feed (shown on the feed's page as its last fetch)."""
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
 
 
 def _run_json(job: ImportJob, report) -> dict:

@@ -31,7 +31,7 @@ from applications.templatetags.applications_tags import CURRENCY_SYMBOLS
 from core.lookups import get_owned_or_404
 from exports import calendar, csv_export, csv_import, json_export, services, zip_export
 from exports.forms import CsvUploadForm, JsonUploadForm, MappingForm
-from exports.models import CalendarFeed, ImportJob, ImportKind, ImportState, new_feed_token
+from exports.models import CalendarFeed, ImportJob, ImportKind, ImportState
 from exports.problems import Problem
 from exports.progress import Phase, progress_get
 
@@ -105,11 +105,8 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def calendar_feed_regenerate(request: HttpRequest) -> HttpResponse:
-    feed, created = CalendarFeed.objects.get_or_create(owner=request.user)
+    _feed, created = services.calendar_feed_renew(owner=request.user)
     if not created:
-        feed.token = new_feed_token()
-        feed.last_fetched_at = None
-        feed.save(update_fields=["token", "last_fetched_at"])
         messages.success(request, _("A new feed address was made; the old one no longer works."))
     else:
         messages.success(request, _("Your calendar feed address is ready."))
@@ -118,8 +115,7 @@ def calendar_feed_regenerate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
-    deleted, _rows = CalendarFeed.objects.filter(owner=request.user).delete()
-    if deleted:
+    if services.calendar_feed_revoke(owner=request.user):
         messages.success(
             request, _("The calendar feed was turned off; its address no longer works.")
         )
@@ -134,7 +130,7 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.select_related("owner").filter(token=token).first()
     if feed is None or not feed.owner.is_active:
         raise Http404
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    services.calendar_feed_fetched(feed=feed)
     with calendar.activate_owner_language(feed.owner):
         body = calendar.feed_ics(feed.owner)
     response = HttpResponse(body, content_type=ICS_TYPE)

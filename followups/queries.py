@@ -54,20 +54,6 @@ def _with_relations(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("application", "interview")
 
 
-def last_change(user) -> datetime | None:
-    """When any of the user's follow-ups last changed (every write sets updated_at).
-
-    The dashboard's follow-ups are cached under it: a reminder the worker sends, a snooze or a
-    sync changes it, so the cached section is never older than the rows.
-    """
-    return (
-        Followup.objects.filter(owner=user)
-        .order_by("-updated_at")
-        .values_list("updated_at", flat=True)
-        .first()
-    )
-
-
 class DashboardFollowups:
     """dashboard_followups, queried only when the section is drawn (not on a cache hit)."""
 

@@ -314,7 +314,8 @@ def _apply(plan: _Plan, now: datetime.datetime) -> None:
         _cancel(plan.cancel_ids, now)
     for row in plan.moved:
         # Only while still scheduled: a reminder the dispatcher marked sent meanwhile is history.
-        Followup.objects.filter(pk=row.pk, state=State.SCHEDULED).update(
+        # owner_id names the owner to core.owned: renewed once for all the moves.
+        Followup.objects.filter(owner_id=row.owner_id, pk=row.pk, state=State.SCHEDULED).update(
             updated_at=now, **{name: getattr(row, name) for name in _MOVED_FIELDS}
         )
     for row in plan.saved:
@@ -443,7 +444,6 @@ def followup_check_in(*, application: Application) -> tuple[Followup | None, boo
         row = Followup(owner_id=locked.owner_id, application=locked, kind=Kind.CHECK_IN)
         row.schedule(due, now=now)
     row.save()
-    get_user_model().data_changed(locked.owner_id)
     return row, True
 
 
@@ -504,7 +504,6 @@ def _close(followup: Followup, state: str, *, reopens: set[str]) -> Followup:
     row = _lock(followup)
     if row.state != state and (row.is_open or row.state in reopens):
         row.save(update_fields=[*row.close(state, now=timezone.now()), "updated_at"])
-        get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 
@@ -580,7 +579,6 @@ def followup_undo(*, followup: Followup, record: dict) -> Followup:
         raise UndoRefused(
             _("A call about a later interview is already scheduled for this application.")
         ) from None
-    get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 
@@ -613,7 +611,6 @@ def followup_snooze(
     requested = policy.snooze_requested(choice, due_at=row.due_at, now=timezone.now(), prefs=prefs)
     row.snooze(policy.snooze_release(requested, prefs), requested=requested)
     row.save()
-    get_user_model().data_changed(row.owner_id)
     return _refresh(followup, row)
 
 
@@ -703,7 +700,8 @@ def _apply_many(plans: list[_Plan], now: datetime.datetime) -> None:
     new = []
     for plan in plans:
         for row in plan.moved:
-            Followup.objects.filter(pk=row.pk, state=State.SCHEDULED).update(
+            # owner_id names the owner to core.owned: renewed once for all the moves.
+            Followup.objects.filter(owner_id=row.owner_id, pk=row.pk, state=State.SCHEDULED).update(
                 updated_at=now, **{name: getattr(row, name) for name in _MOVED_FIELDS}
             )
         for row in plan.saved:

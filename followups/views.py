@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.services import user_preferences_update
 from applications.models import Application
 from core import undo
 from core.lookups import get_owned_or_404
@@ -293,9 +294,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
     with _as_owner(user):
         if request.method == "POST":
-            if user.reminders_enabled:
-                user.reminders_enabled = False
-                user.save(update_fields=["reminders_enabled"])
+            user_preferences_update(user=user, reminders_enabled=False)
             return render(request, "followups/unsubscribe_done.html", {"account": user})
         return render(request, "followups/unsubscribe_confirm.html", {"account": user})
 

@@ -31,7 +31,6 @@ import uuid
 from time import monotonic
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -129,9 +128,6 @@ def _record_failure(
     if failure.permanent or delivery.attempts >= MAX_ATTEMPTS:
         if not _finish(delivery.pk, token, state=DeliveryState.FAILED, **error):
             return "lost"
-        # "Not delivered to …" on Today and the follow-up's page, whose fragments are cached
-        # per version of the person's data.
-        get_user_model().data_changed(delivery.owner_id)
         return "failed"
     wait = backoff(delivery.attempts)
     if failure.retry_after:

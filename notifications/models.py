@@ -16,14 +16,14 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from applications.models import OwnedQuerySet
+from core.owned import LEASE_FIELDS, OwnedModel
 from notifications import channel_urls, crypto
 
 # The purpose channel URLs are encrypted under (notifications.crypto derives a key per purpose).
 URL_PURPOSE = "notifications.channel-url"
 
 
-class Channel(models.Model):
+class Channel(OwnedModel):
     """One place of the person's that receives reminders, given as an Apprise URL.
 
     The URL is a secret: stored encrypted (url_encrypted), never shown back. Pages show the
@@ -40,8 +40,6 @@ class Channel(models.Model):
     enabled = models.BooleanField(_("on"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification channel")
@@ -102,7 +100,7 @@ class DeliveryError(models.TextChoices):
     UNREADABLE = "unreadable", _("The channel's URL can no longer be read; enter it again.")
 
 
-class Delivery(models.Model):
+class Delivery(OwnedModel):
     """One reminder, or one morning digest, to one target (a channel or a browser).
 
     A reminder's row is created when the follow-up's reminder is dispatched; due_at is the
@@ -157,7 +155,7 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OwnedQuerySet.as_manager()
+    unshown_fields = LEASE_FIELDS
 
     class Meta:
         verbose_name = _("delivery")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
@@ -24,7 +23,6 @@ def channel_create(*, owner, label: str, url: str, enabled: bool = True) -> Chan
     channel = Channel(owner=owner, label=label, enabled=enabled)
     channel.set_url(url)
     channel.save()
-    get_user_model().data_changed(owner.pk)
     return channel
 
 
@@ -53,17 +51,13 @@ def channel_update(
         fields += channel.set_url(url)
     if fields:
         channel.save(update_fields=[*fields, "updated_at"])
-        # Labels show on the person's pages (Today's "Not delivered to …").
-        get_user_model().data_changed(channel.owner_id)
     return channel
 
 
 @transaction.atomic
 def channel_delete(*, channel: Channel) -> None:
     """Remove the channel and its deliveries (the history of what it was sent goes with it)."""
-    owner_id = channel.owner_id
     channel.delete()
-    get_user_model().data_changed(owner_id)
 
 
 def channel_send_test(*, channel: Channel) -> SendFailed | None:

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.owned import OwnedModel
+
 # Endpoints are ASCII URLs a few hundred characters long (FCM's are about 200). 2000 ASCII bytes
 # stay under PostgreSQL's limit for a B-tree entry of the unique index (about 2700 bytes).
 ENDPOINT_MAX_LENGTH = 2000
@@ -42,7 +44,7 @@ def _first_match(table: list[tuple[str, str]], text: str) -> str:
     return next((name for pattern, name in table if re.search(pattern, text)), "")
 
 
-class PushSubscription(models.Model):
+class PushSubscription(OwnedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
     )
@@ -55,6 +57,10 @@ class PushSubscription(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     last_success_at = models.DateTimeField(_("last notified"), null=True, blank=True)
+
+    # Written by the sender after each push; shown on the preferences page, which no fragment
+    # cache holds.
+    unshown_fields = frozenset({"last_success_at"})
 
     class Meta:
         verbose_name = _("browser subscription")

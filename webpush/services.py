@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.owned import renew_versions
 from webpush.endpoints import check_endpoint
 from webpush.keys import b64url_decode
 from webpush.models import PushSubscription
@@ -66,17 +67,15 @@ def push_subscription_save(
         existing.save()
         subscription = existing
         if previous_owner != owner.pk:
-            get_user_model().data_changed(previous_owner)
-    get_user_model().data_changed(owner.pk)
+            # The save renewed the new owner's version (core.owned); the one it left, here.
+            renew_versions([previous_owner])
     return subscription
 
 
 @transaction.atomic
 def push_subscription_remove(*, subscription: PushSubscription) -> None:
     """Forget a browser: the person removed it, or its push service says it is gone."""
-    deleted, _rows = PushSubscription.objects.filter(pk=subscription.pk).delete()
-    if deleted:
-        get_user_model().data_changed(subscription.owner_id)
+    PushSubscription.objects.filter(pk=subscription.pk).delete()
 
 
 @transaction.atomic
@@ -84,15 +83,13 @@ def push_subscription_remove_endpoint(*, owner, endpoint: str) -> bool:
     """ "Stop notifying this browser": the browser knows its endpoint, not our row's id.
     Only the owner's own row; whether there was one."""
     deleted, _rows = PushSubscription.objects.filter(owner=owner, endpoint=endpoint).delete()
-    if deleted:
-        get_user_model().data_changed(owner.pk)
     return bool(deleted)
 
 
 def push_subscription_record_success(*, subscription: PushSubscription) -> None:
     """The push service took a message for this browser. Bookkeeping shown only on the
-    preferences page, which no fragment cache holds: no data_changed (that would empty every
-    cached page of the person's at each reminder)."""
+    preferences page, which no fragment cache holds: an unshown field (core.owned), so the
+    write leaves the person's cached pages alone at each reminder."""
     now = timezone.now()
     PushSubscription.objects.filter(pk=subscription.pk).update(last_success_at=now)
     subscription.last_success_at = now

@@ -4,8 +4,6 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -135,9 +133,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, queryset=interview.prep_items.all(), prefix="prep"
     )
     if request.method == "POST" and formset.is_valid():
-        # Every answer or none (requests are not atomic).
-        with transaction.atomic():
-            formset.save()
+        services.prep_items_save(formset=formset)
         messages.success(request, _("Your preparation was saved."))
         return redirect(interview)
     return _interview_page(request, interview, formset=formset)
@@ -150,13 +146,7 @@ def prep_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = PrepQuestionForm(request.POST, prefix="new")
     if not form.is_valid():
         return _interview_page(request, interview, question_form=form)
-    last = interview.prep_items.aggregate(last=Max("position"))["last"]
-    PrepItem.objects.create(
-        owner=request.user,
-        interview=interview,
-        question=form.cleaned_data["question"],
-        position=0 if last is None else last + 1,
-    )
+    services.prep_item_add(interview=interview, question=form.cleaned_data["question"])
     messages.success(request, _("The question was added to the checklist."))
     return redirect(f"{interview.get_absolute_url()}#prep-heading")
 
@@ -168,10 +158,7 @@ def prep_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     interview = item.interview
     # The Remove button posts the checklist's own form: keep the answers typed on the page.
     answers = PrepItemFormSet(request.POST, queryset=interview.prep_items.all(), prefix="prep")
-    with transaction.atomic():
-        if answers.is_valid():
-            answers.save()
-        item.delete()
+    services.prep_item_remove(item=item, answers=answers)
     messages.success(request, _("The question was removed from the checklist."))
     return redirect(f"{interview.get_absolute_url()}#prep-heading")
 

@@ -34,7 +34,7 @@ def bank_question_update(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_owned_or_404(request, BankQuestion, pk)
     form = BankQuestionForm(request.POST or None, instance=question, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.bank_question_edit(question=question, text=form.cleaned_data["question"])
         messages.success(request, _("The question was saved."))
         return redirect("applications:question_bank")
     return _form_page(
@@ -54,7 +54,7 @@ def bank_question_delete(request: HttpRequest, pk: int) -> HttpResponse:
         question=_("Delete the question “%(question)s” from your bank?")
         % {"question": question.question},
         consequences=[_("Checklists of interviews logged earlier keep it.")],
-        delete=question.delete,
+        delete=lambda: services.bank_question_delete(question=question),
         done_message=_("The question was deleted."),
         success_url=reverse("applications:question_bank"),
         cancel_url=reverse("applications:question_bank"),

@@ -15,23 +15,16 @@ from followups.models import State
 register = template.Library()
 
 
-def _last_change(request):
-    # Today draws three follow-up sections keyed by it; one query serves them all.
-    if not hasattr(request, "_followups_last_change"):
-        request._followups_last_change = queries.last_change(request.user)
-    return request._followups_last_change
-
-
 @register.inclusion_tag("followups/_dashboard_section.html", takes_context=True)
 def followups_dashboard(context, part: str = "due") -> dict:
     """`{% followups_dashboard "due" %}` / `{% followups_dashboard "upcoming" %}` on Today.
 
     "due": what is due now and reminders that could not be sent, as cards, each with its one
-    action; "upcoming": the follow-ups coming up. Each part is cached per minute and per last
-    change of the user's follow-ups (queries.last_change, one query for the page): what is due
-    moves with the clock, so a cached part is at most a minute behind it, and never behind the
-    data. On a hit, that one query is all. Its buttons submit the page's live form
-    #followup-actions (fragments hold no CSRF token).
+    action; "upcoming": the follow-ups coming up. Each part is cached per minute and per version
+    of the person's data (every write of a follow-up renews it, core.owned): what is due moves
+    with the clock, so a cached part is at most a minute behind it, and never behind the data.
+    On a hit, no query. Its buttons submit the page's live form #followup-actions (fragments
+    hold no CSRF token).
     """
     request = context["request"]
     now = timezone.now()
@@ -40,7 +33,6 @@ def followups_dashboard(context, part: str = "due") -> dict:
         "request": request,
         "user": request.user,
         "followups": queries.DashboardFollowups(request.user, now),
-        "last_change": _last_change(request),
         "minute": now.replace(second=0, microsecond=0),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "TIME_ZONE": context.get("TIME_ZONE"),
@@ -53,8 +45,8 @@ def gone_quiet(context) -> dict:
     response (buttons of the page's live form #followup-actions).
 
     Which applications have gone quiet changes with the day and with the data: cached per
-    local day, data version (statuses, the preference, check-ins asked for) and last change
-    of the follow-ups (a reminder closed by the worker).
+    local day and data version (statuses, the preference, check-ins asked for, a reminder
+    closed by the worker: every write of an owned row renews it).
     """
     request = context["request"]
     today = timezone.localdate()
@@ -63,19 +55,9 @@ def gone_quiet(context) -> dict:
         "user": request.user,
         "gone_quiet": queries.GoneQuiet(request.user, today),
         "today": today,
-        "last_change": _last_change(request),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "TIME_ZONE": context.get("TIME_ZONE"),
     }
-
-
-@register.simple_tag(takes_context=True)
-def followups_changed(context):
-    """`{% followups_changed as changed %}`: when the user's follow-ups last changed (one query).
-
-    For the cache key of a fragment that draws follow-ups, like the board's cards.
-    """
-    return _last_change(context["request"])
 
 
 @register.simple_tag
@@ -116,22 +98,6 @@ def followup_events(followups) -> list[dict]:
                 {"at": followup.completed_at, "followup": followup, "event": followup.state}
             )
     return events
-
-
-@register.simple_tag
-def followups_version(followups) -> str:
-    """`{% followups_version followups as version %}`: a value that changes with any of them.
-
-    For the cache key of what draws them (an application's timeline and follow-ups panel): a
-    reminder the worker sends changes no data version, but it changes this (every write of a
-    follow-up sets its updated_at).
-    """
-    return ";".join(
-        f"{f.pk}:{f.state}:{f.due_at.timestamp()}:{f.updated_at.timestamp()}:"
-        f"{f.notified_at and f.notified_at.timestamp()}:"
-        f"{f.completed_at and f.completed_at.timestamp()}"
-        for f in followups
-    )
 
 
 @register.filter

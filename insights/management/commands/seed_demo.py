@@ -172,8 +172,6 @@ class Command(BaseCommand):
         with transaction.atomic():  # one commit, not one per application
             self._followups(user, stories, rng)
             drafts = self._drafts(user, stories)
-            # Written in bulk, past the services that would say so: the pages' cache must know.
-            User.data_changed(user.pk)
         self._refresh_statistics()
         elapsed = time.monotonic() - started
         self.stdout.write(
