@@ -107,7 +107,7 @@ faults: install
 	$(BIN)/python -m bench.faults
 
 clean:
-	rm -rf var/static var/broker var/celerybeat-schedule*
+	rm -rf var/static var/broker var/celerybeat-schedule* var/test
 
 ## Production settings on this machine (docs/deploy.md): DEBUG off, PostgreSQL and Redis on
 ## 127.0.0.1, gunicorn + worker + beat. Plain http, so no TLS redirect. State in var/prod-local/.
