@@ -74,7 +74,8 @@ def python_calls(urls: dict[str, str], user) -> dict[str, int]:
 
 
 def run(bench) -> list[dict]:
-    user = bench.seeded_user(APPLICATIONS)
+    applications = bench.size(APPLICATIONS, 10)
+    user = bench.seeded_user(applications)
     web = bench.web
     cookie = bench.cookie(user)
     urls = page_urls(web, user)
@@ -101,7 +102,7 @@ def run(bench) -> list[dict]:
     return [
         {
             "name": NAME,
-            "applications": APPLICATIONS,
+            "applications": applications,
             "concurrency": 4,
             "wrk_seconds": seconds,
             "pages": pages,
