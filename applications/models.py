@@ -201,6 +201,12 @@ class Application(OwnedModel):
             # The application list: one owner's rows, filtered by status, newest first.
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["owner", "-updated_at"]),
+            # The board's columns (applications.board._cards): owner = X AND status = S ORDER BY
+            # status_changed_at DESC, id DESC LIMIT 50, one per status, walked backwards and
+            # stopped at the limit instead of ranking all of the owner's rows.
+            models.Index(
+                fields=["owner", "status", "status_changed_at", "id"], name="application_board_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,24 +26,33 @@ def next_whole_minute(lead: float) -> datetime.datetime:
     return soon.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
 
 
+def soon(seconds: float) -> datetime.datetime:
+    """A whole second a few seconds ahead: the tiny run's burst, a pass or two away."""
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=seconds)
+    return later.replace(microsecond=0)
+
+
 def run(bench) -> list[dict]:
     from followups.models import Followup, State
 
+    count, timeout = bench.size(COUNT, 20), bench.size(TIMEOUT_SECONDS, 30)
     procs = bench.procs
     redis_url = common.start_redis(procs, "burst-redis", common.free_port())
     env = {**bench.env, "REDIS_URL": redis_url}
     env.pop("FOLLOWUP_DISPATCH_INTERVAL", None)  # the production default
+    if bench.tiny:
+        env["FOLLOWUP_DISPATCH_INTERVAL"] = "2"
     common.start_worker(procs, "burst-worker", env, concurrency=2)
     common.start_beat(procs, "burst-beat", env, bench.var / "burst-beat-schedule")
-    due = next_whole_minute(LEAD_SECONDS)
-    ids = common.make_due_followups(COUNT, prefix="burst", due=due, per_user=PER_USER)
+    due = next_whole_minute(LEAD_SECONDS) if not bench.tiny else soon(3)
+    ids = common.make_due_followups(count, prefix="burst", due=due, per_user=PER_USER)
     wanted = set(ids)
-    common.log(f"burst: {COUNT} follow-ups due at {due:%H:%M:%S} UTC")
+    common.log(f"burst: {count} follow-ups due at {due:%H:%M:%S} UTC")
 
     def all_marked():
         return not Followup.objects.filter(pk__in=ids, state=State.SCHEDULED).exists()
 
-    wait = (due - datetime.datetime.now(datetime.UTC)).total_seconds() + TIMEOUT_SECONDS
+    wait = (due - datetime.datetime.now(datetime.UTC)).total_seconds() + timeout
     finished = common.wait_until(all_marked, wait, 1)
     for name in ("burst-beat", "burst-worker", "burst-redis"):
         procs.stop(name)
@@ -63,8 +72,8 @@ def run(bench) -> list[dict]:
     return [
         {
             "name": NAME,
-            "followups": COUNT,
-            "interval_s": 60,
+            "followups": count,
+            "interval_s": 2 if bench.tiny else 60,
             "finished": bool(finished),
             "received": counts["distinct"],
             "lost": counts["lost"],
@@ -78,9 +87,9 @@ def run(bench) -> list[dict]:
             "met": last <= GOAL_SECONDS
             and counts["lost"] == 0
             and counts["duplicated"] == 0
-            and marked == COUNT,
+            and marked == count,
             "summary": f"last after {last:.1f} s (first {first:.1f} s; lost {counts['lost']}, "
             f"dup {counts['duplicated']})",
-            "baseline_summary": f"{COUNT} due at hh:mm:00",
+            "baseline_summary": f"{count} due at hh:mm:00",
         }
     ]

@@ -16,7 +16,14 @@ class Bench:
     procs: common.Processes
     sink_record: Path
     wrk_seconds: int
+    # BENCH_TINY=1: every part at a tiny size, to check that it still runs
+    # (tests/test_bench_parts.py, inside `make test`), not to measure anything.
+    tiny: bool = False
     _users: dict = field(default_factory=dict)
+
+    def size(self, full, tiny):
+        """full in a real run, tiny in a BENCH_TINY one (a count, seconds, an interval)."""
+        return tiny if self.tiny else full
 
     @functools.cached_property
     def web(self) -> str:

@@ -43,8 +43,8 @@ def reminder_template(followup_id: int) -> bytes:
     return re.sub(rb"X-Seuranta-Followup: \d+\r\n", b"", raw)
 
 
-def baseline(bench, port: int, template) -> float:
-    per = COUNT // PROCESSES
+def baseline(bench, port: int, template, count: int) -> float:
+    per = count // PROCESSES
     argvs = [
         [
             common.PYTHON,
@@ -62,27 +62,28 @@ def baseline(bench, port: int, template) -> float:
         for n in range(PROCESSES)
     ]
     seconds, _ = run_processes(argvs, bench.env)
-    return COUNT / seconds
+    return count / seconds
 
 
 def run(bench) -> list[dict]:
     from followups.models import Followup, State
 
     port = urlparse(bench.env["EMAIL_URL"]).port
+    count = bench.size(COUNT, 20)
     due = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)
-    ids = common.make_due_followups(COUNT, prefix="dispatch", due=due)
+    ids = common.make_due_followups(count, prefix="dispatch", due=due)
     template = bench.var / "reminder.eml"
     template.write_bytes(reminder_template(ids[0]))
-    common.log(f"dispatch: {COUNT} due follow-ups; reminder email {template.stat().st_size} bytes")
+    common.log(f"dispatch: {count} due follow-ups; reminder email {template.stat().st_size} bytes")
 
-    raw_before = baseline(bench, port, template)
+    raw_before = baseline(bench, port, template, count)
     common.log(f"dispatch: raw smtplib {raw_before:.0f} emails/s")
     seconds, outputs = run_processes(
         [[common.PYTHON, "-m", "bench.dispatch_worker"] for _ in range(PROCESSES)], bench.env
     )
-    rate = COUNT / seconds
+    rate = count / seconds
     common.log(f"dispatch: {PROCESSES} dispatchers {rate:.0f} reminders/s ({seconds:.1f} s)")
-    raw_after = baseline(bench, port, template)
+    raw_after = baseline(bench, port, template, count)
     common.log(f"dispatch: raw smtplib {raw_after:.0f} emails/s")
     raw = (raw_before + raw_after) / 2
 
@@ -92,7 +93,7 @@ def run(bench) -> list[dict]:
     return [
         {
             "name": NAME,
-            "followups": COUNT,
+            "followups": count,
             "processes": PROCESSES,
             "seconds": round(seconds, 2),
             "reminders_per_second": round(rate, 1),
@@ -108,8 +109,8 @@ def run(bench) -> list[dict]:
             },
             "ratio": round(ratio, 3),
             "goal": f"ratio >= {GOAL}",
-            "met": ratio >= GOAL and counts["lost"] == 0 and marked == COUNT,
-            "summary": f"{rate:.0f} reminders/s ({COUNT} in {seconds:.1f} s, "
+            "met": ratio >= GOAL and counts["lost"] == 0 and marked == count,
+            "summary": f"{rate:.0f} reminders/s ({count} in {seconds:.1f} s, "
             f"lost {counts['lost']}, dup {counts['duplicated']})",
             "baseline_summary": f"raw smtplib {raw:.0f} emails/s",
         }

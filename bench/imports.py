@@ -112,8 +112,9 @@ def run(bench) -> list[dict]:
     from exports import csv_import
     from exports.json_export import export_account
 
-    source = bench.seeded_user(APPLICATIONS)
-    other = bench.seeded_user(40)  # the other person, using the site meanwhile
+    applications, csv_rows = bench.size(APPLICATIONS, 10), bench.size(CSV_ROWS, 10)
+    source = bench.seeded_user(applications)
+    other = bench.seeded_user(bench.size(40, 5))  # the other person, using the site meanwhile
     web = bench.web
     common.start_worker(bench.procs, "worker", bench.env)
     other_url = f"{web}/"
@@ -121,8 +122,8 @@ def run(bench) -> list[dict]:
     common.http_get(other_url, other_cookie)  # warm
 
     payload = json.dumps(export_account(source), ensure_ascii=False, indent=1).encode()
-    common.log(f"import: export of {APPLICATIONS} applications is {len(payload) / 1e6:.1f} MB")
-    alone = probe(other_url, other_cookie, BASELINE_SECONDS)
+    common.log(f"import: export of {applications} applications is {len(payload) / 1e6:.1f} MB")
+    alone = probe(other_url, other_cookie, bench.size(BASELINE_SECONDS, 0.5))
     common.log(f"import: dashboard alone p99 {alone['p99_ms']} ms ({alone['requests']} requests)")
 
     User.objects.filter(email__in=["restored@bench.example", "csv@bench.example"]).delete()
@@ -134,7 +135,7 @@ def run(bench) -> list[dict]:
     json_job = run_job(
         restored, "json", payload, {"take_preferences": True}, web, bench.cookie(restored)
     )
-    text = csv_file(CSV_ROWS)
+    text = csv_file(csv_rows)
     upload = csv_import.read_upload("bench.csv", text.encode())
     headers, _rows = upload.table()
     options = {
@@ -148,9 +149,9 @@ def run(bench) -> list[dict]:
 
     met = (
         json_job["seconds"] <= JSON_GOAL_SECONDS
-        and json_job["applications"] == APPLICATIONS
+        and json_job["applications"] == applications
         and csv_job["seconds"] <= CSV_GOAL_SECONDS
-        and csv_job["applications"] == CSV_ROWS
+        and csv_job["applications"] == csv_rows
         and during["p99_ms"] <= P99_GOAL_MS
         and during["errors"] == 0
         and json_job["progress_seen"] > 0

@@ -11,17 +11,18 @@ GOAL = 1.2
 
 
 def run(bench) -> list[dict]:
-    small, large = bench.seeded_user(SMALL), bench.seeded_user(LARGE)
+    few_n, many_n = bench.size(SMALL, 5), bench.size(LARGE, 20)
+    small, large = bench.seeded_user(few_n), bench.seeded_user(many_n)
     web = bench.web
-    cookies = {SMALL: bench.cookie(small), LARGE: bench.cookie(large)}
-    urls = {SMALL: page_urls(web, small), LARGE: page_urls(web, large)}
-    for size in (SMALL, LARGE):
+    cookies = {few_n: bench.cookie(small), many_n: bench.cookie(large)}
+    urls = {few_n: page_urls(web, small), many_n: page_urls(web, large)}
+    for size in (few_n, many_n):
         check_pages(urls[size], cookies[size])
     seconds = bench.wrk_seconds
     pages, errors = {}, 0
-    for name in urls[SMALL]:
-        few = common.wrk(urls[SMALL][name], cookies[SMALL], seconds)
-        many = common.wrk(urls[LARGE][name], cookies[LARGE], seconds)
+    for name in urls[few_n]:
+        few = common.wrk(urls[few_n][name], cookies[few_n], seconds)
+        many = common.wrk(urls[many_n][name], cookies[many_n], seconds)
         errors += few["non_2xx"] + many["non_2xx"]
         ms_few, ms_many = 1000 / few["rps"], 1000 / many["rps"]
         pages[name] = {
@@ -32,15 +33,15 @@ def run(bench) -> list[dict]:
             "ratio": round(ms_many / ms_few, 3),
         }
         common.log(
-            f"pages-scale {name}: {many['rps']:.0f} req/s with {LARGE} vs {few['rps']:.0f} "
-            f"with {SMALL} (time ratio {ms_many / ms_few:.2f})"
+            f"pages-scale {name}: {many['rps']:.0f} req/s with {many_n} vs {few['rps']:.0f} "
+            f"with {few_n} (time ratio {ms_many / ms_few:.2f})"
         )
     ratio = max(p["ratio"] for p in pages.values())
     return [
         {
             "name": NAME,
-            "applications": LARGE,
-            "baseline_applications": SMALL,
+            "applications": many_n,
+            "baseline_applications": few_n,
             "concurrency": 4,
             "wrk_seconds": seconds,
             "pages": pages,
@@ -50,7 +51,7 @@ def run(bench) -> list[dict]:
             "goal": f"time ratio <= {GOAL} each",
             "met": ratio <= GOAL and errors == 0,
             "summary": ", ".join(f"{n} {p['rps']:.0f}/s" for n, p in pages.items()),
-            "baseline_summary": "100 apps: "
+            "baseline_summary": f"{few_n} apps: "
             + "/".join(f"{p['baseline_rps']:.0f}" for p in pages.values())
             + " req/s",
         }

@@ -4,6 +4,7 @@
     BENCH_ONLY=pages,export python -m bench.run
     BENCH_WRK_SECONDS=10 python -m bench.run  # longer wrk runs (default 6 s each)
     BENCH_NAME=mine python -m bench.run       # database seuranta_mine, files in var/mine/
+    BENCH_TINY=1 python -m bench.run          # every part at a tiny size: does it still run?
 
 A fresh PostgreSQL database (seuranta_bench) is dropped, created and migrated each run; the
 processes it needs (gunicorn, an SMTP sink, a private redis-server, Celery worker and beat) are
@@ -39,6 +40,7 @@ BENCHMARKS = {
 
 def main() -> int:
     names = common.selected("BENCH_ONLY", BENCHMARKS, "benchmark(s)")
+    tiny = os.environ.get("BENCH_TINY", "") not in ("", "0")
     started = time.monotonic()
     # Two runs side by side (two developers on one machine) each need their own name.
     name = os.environ.get("BENCH_NAME", "bench")
@@ -48,7 +50,7 @@ def main() -> int:
     shutil.rmtree(var / "logs", ignore_errors=True)
     common.ensure_wrk()
     load_before = common.load_average()
-    common.log(f"bench: {', '.join(names)}; load average {load_before}")
+    common.log(f"bench: {', '.join(names)}{' (tiny)' if tiny else ''}; load average {load_before}")
 
     _url, env = common.prepare_database(f"seuranta_{name}", var / "var")
     procs = common.Processes(var / "logs")
@@ -62,7 +64,8 @@ def main() -> int:
         env=env,
         procs=procs,
         sink_record=record,
-        wrk_seconds=int(os.environ.get("BENCH_WRK_SECONDS", "6")),
+        wrk_seconds=int(os.environ.get("BENCH_WRK_SECONDS", "1" if tiny else "6")),
+        tiny=tiny,
     )
 
     results = []

@@ -138,7 +138,14 @@ def run(bench) -> list[dict]:
     common.log(f"stall: seed_demo {APPLICATIONS} applications on SQLite")
     t0 = time.monotonic()
     common.manage(
-        env, "seed_demo", "--email", HEAVY_USER, "--applications", str(APPLICATIONS), "--seed", "1"
+        env,
+        "seed_demo",
+        "--email",
+        HEAVY_USER,
+        "--applications",
+        str(bench.size(APPLICATIONS, 10)),
+        "--seed",
+        "1",
     )
     common.log(f"stall: seeded in {time.monotonic() - t0:.0f} s")
     export = var / "export.json"
@@ -152,7 +159,7 @@ def run(bench) -> list[dict]:
     common.start_worker(bench.procs, "stall-worker", env, concurrency=2)
     common.start_beat(bench.procs, "stall-beat", env, var / "celerybeat-schedule")
     login = f"{web}/accounts/login/"
-    seconds = max(bench.wrk_seconds, 10)
+    seconds = bench.size(max(bench.wrk_seconds, 10), 1)
     for url in (login, f"{web}/", f"{web}/applications/"):  # warm
         common.http_get(url, cookie, timeout=120)
 
@@ -180,7 +187,7 @@ def run(bench) -> list[dict]:
     # As long as one whole restore (about 26 s on SQLite): its checking and its writing, with
     # the write lock held, both fall inside.
     time.sleep(1)
-    with_imports = login_p99(login, max(seconds, 30))
+    with_imports = login_p99(login, bench.size(max(seconds, 30), 1))
     stop.touch()
     jobs = [json.loads(line) for line in loop.communicate(timeout=600)[0].splitlines() if line]
     common.log(f"stall: log-in during the import loop p99 {with_imports['p99_ms']:.1f} ms; {jobs}")

@@ -130,7 +130,8 @@ def describe_error(exc: BaseException) -> str:
 
 
 def _claimable(now: datetime.datetime):
-    # Served by followup_dispatch_idx (partial on state = scheduled, ordered by next_attempt_at).
+    # Served by followup_dispatch_idx (partial on state = scheduled, ordered by next_attempt_at, id:
+    # the order core.leases.claim takes rows in).
     # The follow-ups of people on the morning digest are the digest's (followups.digest). A
     # subquery rather than a join, so that FOR UPDATE locks follow-ups only, never users.
     return (

@@ -143,10 +143,14 @@ class Followup(OwnedModel):
         verbose_name_plural = _("follow-ups")
         ordering = ["due_at", "id"]
         indexes = [
-            # The dispatch query: state = scheduled AND next_attempt_at <= now, oldest first.
-            # Partial, so a million rows already sent or not yet due cost nothing to skip.
+            # The dispatch claim (followups.dispatch._claimable through core.leases.claim):
+            # state = scheduled AND next_attempt_at <= now ORDER BY next_attempt_at, id LIMIT n.
+            # Partial, so a million rows already sent or not yet due cost nothing to skip; id in
+            # the index too, so the rows come out in the claim's order and the LIMIT stops the
+            # scan: on next_attempt_at alone, rows due at one instant (the 10:00 call time) were
+            # all read and sorted by id first (283 ms a claim with a million due at once).
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["next_attempt_at", "id"],
                 condition=Q(state="scheduled"),
                 name="followup_dispatch_idx",
             ),

@@ -87,7 +87,8 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def _claimable(now: datetime.datetime):
-    # Served by delivery_dispatch_idx (partial on state = pending, ordered by next_attempt_at).
+    # Served by delivery_dispatch_idx (partial on state = pending, ordered by next_attempt_at, id:
+    # the order core.leases.claim takes rows in).
     return Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )

@@ -161,11 +161,13 @@ class Delivery(OwnedModel):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         indexes = [
-            # The channel pass (notifications.dispatch): state = pending AND next_attempt_at <=
-            # now, oldest first. Partial, so that a pass with nothing to do, for an instance
-            # whose people have no channels at all, reads an empty index.
+            # The channel pass's claim (notifications.dispatch._claimable through
+            # core.leases.claim): state = pending AND next_attempt_at <= now ORDER BY
+            # next_attempt_at, id LIMIT n; id in the index so the rows come out in that order
+            # and the scan stops at the LIMIT. Partial, so that a pass with nothing to do, for an
+            # instance whose people have no channels at all, reads an empty index.
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["next_attempt_at", "id"],
                 condition=Q(state="pending"),
                 name="delivery_dispatch_idx",
             ),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications import services
 from applications.board import CARDS_PER_COLUMN, Board
 from applications.forms import StatusForm
-from applications.models import Application, Status
+from applications.models import Application
 from core.lookups import get_owned_or_404
 
 
@@ -38,7 +38,6 @@ def board(request: HttpRequest) -> HttpResponse:
     context = {
         "board": Board(request.user, today),
         "cards_per_column": CARDS_PER_COLUMN,
-        "statuses": Status.choices,
         # Days in a column count by the person's calendar: the cached board has the day in its key.
         "today": today,
     }
