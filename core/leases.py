@@ -65,12 +65,18 @@ class Claimable(models.Model):
 
 
 def claim(
-    claimable: QuerySet, *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
+    claimable: QuerySet,
+    *,
+    now: datetime.datetime,
+    batch_size: int,
+    lease: datetime.timedelta,
+    **fields,
 ) -> list[tuple[int, uuid.UUID]]:
     """Claim up to batch_size rows of `claimable`: [(id, claim_token)], oldest first.
 
     Three statements whatever the batch size: read the candidates, claim them all with one
-    conditional UPDATE under one fresh token, read back which ones that UPDATE took.
+    conditional UPDATE under one fresh token, read back which ones that UPDATE took. `fields`
+    are written by that UPDATE too (an import job's state and start, say).
     """
     token = uuid.uuid4()
     # durable: the claim must be committed before any message goes out, and no caller's
@@ -87,6 +93,7 @@ def claim(
             claim_token=token,
             attempts=F("attempts") + 1,
             updated_at=now,
+            **fields,
         )
         taken = set(
             claimable.model.objects.filter(pk__in=pks, claim_token=token).values_list(
