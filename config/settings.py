@@ -468,6 +468,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # running task's message back when Redis restarted, and that crashed the worker (2 of 3
 # `make faults` redis-restart runs; none in 55 restarts with early acknowledgement).
 CELERY_TASK_ACKS_LATE = False
+# How long one import job may run before the worker kills it (exports.tasks.run_import_job). A
+# job's lease (exports.models.import_job_lease) is a little longer, so that a job still
+# "running" after it has lost its worker and is taken over or marked failed.
+IMPORT_JOB_TIME_LIMIT = envint("IMPORT_JOB_TIME_LIMIT", CELERY_TASK_TIME_LIMIT)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 
@@ -512,6 +516,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.send_due_digests",
         "schedule": float(FOLLOWUP_DISPATCH_INTERVAL),
         "relative": True,
+        "options": {"expires": float(FOLLOWUP_DISPATCH_INTERVAL)},
+    },
+    # Import jobs whose worker died mid-import (their lease ran out): queued again or marked
+    # failed (exports.services.import_jobs_resume); with none, a pass is one query.
+    "resume-import-jobs": {
+        "task": "exports.tasks.resume_import_jobs",
+        "schedule": float(FOLLOWUP_DISPATCH_INTERVAL),
         "options": {"expires": float(FOLLOWUP_DISPATCH_INTERVAL)},
     },
     # A review period that begins with nothing logged still gets its job-search obligation

@@ -1,8 +1,9 @@
-"""Leased claims: how a dispatch pass takes rows to send for, and records what became of them.
+"""Leased claims: how a worker takes rows to work on, and records what became of them.
 
-One set of rules for the email pass (followups.dispatch, on Followup) and the channel pass
-(notifications.dispatch, on Delivery). A claimable row has `next_attempt_at`, `attempts`,
-`claimed_until`, `claim_token` and `updated_at`:
+One set of rules for the email pass (followups.dispatch, on Followup), the channel pass
+(notifications.dispatch, on Delivery) and import jobs (exports.services, on ImportJob). A
+claimable row is a `Claimable`: it has `next_attempt_at`, `attempts`, `claimed_until`,
+`claim_token` and `updated_at`:
 
 1. `claim` takes up to batch_size rows in one short, durable transaction: it reads the
    candidates (SELECT … FOR UPDATE SKIP LOCKED where the database has it, so concurrent passes
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from time import sleep
 from typing import TypeVar
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, models, transaction
 from django.db import connection as db_connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -43,13 +44,39 @@ RECORD_SENT_WAIT = 0.2
 T = TypeVar("T")
 
 
+class Claimable(models.Model):
+    """The columns `claim`, `finish` and `release` read and write, declared once.
+
+    A model that is worked on under a lease inherits them instead of repeating them, so that the
+    claim code and the columns cannot drift apart between the kinds of work.
+    """
+
+    # When a worker may next take the row: when it falls due at first, later after a backoff.
+    next_attempt_at = models.DateTimeField()
+    # The lease: the row is the claim_token holder's until claimed_until, anyone's after.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    # Claims taken so far (a claim handed back unstarted does not count).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 def claim(
-    claimable: QuerySet, *, now: datetime.datetime, batch_size: int, lease: datetime.timedelta
+    claimable: QuerySet,
+    *,
+    now: datetime.datetime,
+    batch_size: int,
+    lease: datetime.timedelta,
+    **fields,
 ) -> list[tuple[int, uuid.UUID]]:
     """Claim up to batch_size rows of `claimable`: [(id, claim_token)], oldest first.
 
     Three statements whatever the batch size: read the candidates, claim them all with one
-    conditional UPDATE under one fresh token, read back which ones that UPDATE took.
+    conditional UPDATE under one fresh token, read back which ones that UPDATE took. `fields`
+    are written by that UPDATE too (an import job's state and start, say).
     """
     token = uuid.uuid4()
     # durable: the claim must be committed before any message goes out, and no caller's
@@ -66,6 +93,7 @@ def claim(
             claim_token=token,
             attempts=F("attempts") + 1,
             updated_at=now,
+            **fields,
         )
         taken = set(
             claimable.model.objects.filter(pk__in=pks, claim_token=token).values_list(

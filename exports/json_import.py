@@ -890,6 +890,7 @@ def import_account(
     take_preferences: bool = False,
     report=None,
     archive: zipfile.ZipFile | None = None,
+    before_commit=None,
 ) -> ImportResult:
     """Import a parsed export into `user`'s account, all or nothing (ImportRefused on problems).
 
@@ -897,6 +898,9 @@ def import_account(
     if given, is called as report(phase, done, total) as the applications are checked and saved.
     `archive` is the zip export the data came from (parse_upload): its documents' files are
     restored with their rows; without it, the documents the data lists are skipped.
+    `before_commit`, if given, is called with the result as the last step of the import's
+    transaction: what it writes commits with the import, and an exception it raises rolls the
+    import back.
     """
     importer = _Importer(user, report, archive)
     importer.check(data, take_preferences=take_preferences)
@@ -905,6 +909,8 @@ def import_account(
     try:
         with transaction.atomic():
             importer.write()
+            if before_commit is not None:
+                before_commit(importer.result)
     except (IntegrityError, DataError):
         # The checks above should leave nothing for the database to refuse; if it still does,
         # the transaction is rolled back and the user gets a message instead of an error page.

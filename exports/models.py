@@ -3,9 +3,12 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.leases import Claimable
 from core.owned import OwnedModel
 
 TOKEN_BYTES = 32
@@ -58,7 +61,30 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(OwnedModel):
+# Runs of one job a worker may start: the first, and one more after a worker died under it. A
+# file that kills every worker that imports it (out of memory, past the time limit) is then
+# marked failed instead of being taken up again for ever.
+IMPORT_JOB_TRIES = 2
+# Past IMPORT_JOB_TIME_LIMIT the worker kills the import, so a job still "running" this long after
+# its claim has no worker left. The margin covers the pool's enforcement of the limit (within
+# about a second) and the clocks of the machines that claim and take over.
+LEASE_MARGIN = datetime.timedelta(seconds=15)
+
+
+def import_job_lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.IMPORT_JOB_TIME_LIMIT) + LEASE_MARGIN
+
+
+def running_past_lease(now: datetime.datetime) -> Q:
+    """Jobs "running" whose worker has died: their lease ran out. A job claimed before jobs had
+    leases (claimed_until empty) counts from its start."""
+    return Q(state=ImportState.RUNNING) & (
+        Q(claimed_until__lt=now)
+        | Q(claimed_until__isnull=True, started_at__lt=now - import_job_lease())
+    )
+
+
+class ImportJob(OwnedModel, Claimable):
     """One import, run by the Celery worker (exports.tasks), from upload to its outcome.
 
     The uploaded file is kept in the row (a BinaryField), not under var/: web and worker may be
@@ -67,6 +93,11 @@ class ImportJob(OwnedModel):
     is emptied once the job has run. Progress while the worker runs lives in the "progress"
     cache (exports.progress): the import's own transaction hides it from the web process until
     it ends, all or nothing.
+
+    The worker runs it under a lease (core.leases): a worker killed mid-import leaves a job
+    "running" past its lease, which the periodic pass (exports.tasks.resume_import_jobs) queues
+    again while it has tries left and marks failed, with a message, after that. The import's
+    transaction wrote nothing, so the next run imports it exactly once.
     """
 
     owner = models.ForeignKey(
@@ -89,6 +120,9 @@ class ImportJob(OwnedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Claimable's, with a default: a new job may be run at once (core.leases.claim takes the
+    # oldest first); the periodic pass moves it on as it queues a job again.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("import")
@@ -96,6 +130,13 @@ class ImportJob(OwnedModel):
         indexes = [
             # The export/import page lists the user's latest imports, newest first.
             models.Index(fields=["owner", "-created_at"], name="importjob_owner_recent_idx"),
+            # The periodic pass (exports.services.import_jobs_resume): state = running AND
+            # claimed_until < now. Partial: the jobs of the past cost nothing to skip.
+            models.Index(
+                fields=["claimed_until"],
+                condition=Q(state="running"),
+                name="importjob_lease_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,13 +150,16 @@ class ImportJob(OwnedModel):
         return self.state in (ImportState.DONE, ImportState.FAILED)
 
     def is_interrupted(self, now: datetime.datetime) -> bool:
-        """Running for longer than the worker lets a task run: the worker died under it."""
-        limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-        return (
-            self.state == ImportState.RUNNING
-            and self.started_at is not None
-            and now - self.started_at > limit
-        )
+        """Running past its lease: the worker died under it (running_past_lease, for one row)."""
+        if self.state != ImportState.RUNNING:
+            return False
+        if self.claimed_until is not None:
+            return self.claimed_until < now
+        return self.started_at is not None and self.started_at < now - import_job_lease()
+
+    @property
+    def tries_left(self) -> bool:
+        return self.attempts < IMPORT_JOB_TRIES
 
     @property
     def imported_applications(self) -> int:

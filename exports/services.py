@@ -7,15 +7,27 @@ transaction, so the web process sees it waiting, running, then done or failed.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import leases
 from exports import csv_import, json_import
-from exports.models import CalendarFeed, ImportJob, ImportKind, ImportState, new_feed_token
+from exports.models import (
+    IMPORT_JOB_TRIES,
+    CalendarFeed,
+    ImportJob,
+    ImportKind,
+    ImportState,
+    import_job_lease,
+    new_feed_token,
+    running_past_lease,
+)
 from exports.problems import ImportRefused, Problem
 from exports.progress import progress_clear, progress_set
 
@@ -66,19 +78,23 @@ def calendar_feed_fetched(*, feed: CalendarFeed) -> None:
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
 
 
-def _run_json(job: ImportJob, report) -> dict:
+def _run_json(job: ImportJob, report, record) -> None:
     upload = json_import.parse_upload(bytes(job.payload))
-    result = json_import.import_account(
+
+    def written(result: json_import.ImportResult) -> None:
+        record({"created": result.created, "existing": result.existing, "skipped": result.skipped})
+
+    json_import.import_account(
         user=job.owner,
         data=upload.data,
         take_preferences=bool(job.options.get("take_preferences")),
         report=report,
         archive=upload.archive,
+        before_commit=written,
     )
-    return {"created": result.created, "existing": result.existing, "skipped": result.skipped}
 
 
-def _run_csv(job: ImportJob, report) -> dict:
+def _run_csv(job: ImportJob, report, record) -> None:
     upload = csv_import.Upload(
         name=job.filename,
         text=bytes(job.payload).decode("utf-8"),
@@ -86,34 +102,89 @@ def _run_csv(job: ImportJob, report) -> dict:
         delimiter=job.options["delimiter"],
     )
     headers, rows = upload.table()
-    created = csv_import.import_rows(
+    csv_import.import_rows(
         user=job.owner,
         headers=headers,
         rows=rows,
         mapping=job.options["mapping"],
         report=report,
         date_order=job.options.get("date_order") or csv_import.DAY_FIRST,
+        before_commit=lambda created: record(
+            {"created": {"applications": created}, "existing": {}}
+        ),
     )
-    return {"created": {"applications": created}, "existing": {}}
 
 
+# Each runs a job's import in one transaction and calls `record(result)` last inside it.
 RUNNERS = {ImportKind.JSON: _run_json, ImportKind.CSV: _run_csv}
 
 
-def import_job_run(*, job_id: int) -> None:
-    """Run a queued job once: a second delivery of its message finds it taken and does nothing."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
-        state=ImportState.RUNNING, started_at=timezone.now()
+class LeaseLost(Exception):
+    """The job is no longer this worker's: its lease ran out and another run took it over."""
+
+
+def _claimable(now: datetime.datetime):
+    """Jobs a run may take: waiting, or left "running" by a dead worker, with tries left."""
+    return ImportJob.objects.filter(
+        Q(state=ImportState.QUEUED) | running_past_lease(now), attempts__lt=IMPORT_JOB_TRIES
     )
-    if claimed != 1:
+
+
+def _running():
+    return ImportJob.objects.filter(state=ImportState.RUNNING)
+
+
+def _language(job: ImportJob) -> str:
+    return job.options.get("language") or job.owner.message_language
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run a job once, under a lease (core.leases).
+
+    A second delivery of its message finds it taken and does nothing; a job whose worker died
+    under it (its lease ran out) is taken over, while it has tries left.
+    """
+    now = timezone.now()
+    claimed = leases.claim(
+        _claimable(now).filter(pk=job_id),
+        now=now,
+        batch_size=1,
+        lease=import_job_lease(),
+        state=ImportState.RUNNING,
+        started_at=now,
+    )
+    if not claimed:
         return
+    [(_pk, token)] = claimed
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     report = functools.partial(_report, job)
-    result: dict = {}
+
+    def record_done(result: dict) -> None:
+        # In the import's own transaction: the rows and "done" commit together. Recorded after
+        # the commit instead, a worker killed in between would leave an imported job "running"
+        # for the next run to import again; and a job another run took over meanwhile (guarded
+        # by the token) rolls this import back rather than import it twice.
+        recorded = leases.finish(
+            _running(),
+            job.pk,
+            token,
+            state=ImportState.DONE,
+            result=result,
+            done=job.total,
+            total=job.total,
+            finished_at=timezone.now(),
+            payload=b"",  # the file has served its purpose; the outcome stays
+        )
+        if not recorded:
+            raise LeaseLost
+
     problems: list[Problem] = []
-    with translation.override(job.options.get("language") or job.owner.message_language):
+    with translation.override(_language(job)):
         try:
-            result = RUNNERS[job.kind](job, report)
+            RUNNERS[job.kind](job, report, record_done)
+        except LeaseLost:
+            log.warning("Import job %s was taken over by another run; rolled back", job.pk)
+            return
         except ImportRefused as refused:
             problems = refused.problems
         except Exception:
@@ -124,16 +195,58 @@ def import_job_run(*, job_id: int) -> None:
                     "", "", _("The import stopped on an unexpected error; nothing was imported.")
                 )
             ]
-    ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportState.FAILED if problems else ImportState.DONE,
-        problems=[[p.row, p.column, p.message] for p in problems],
-        result=result,
-        done=job.done if problems else job.total,
-        total=job.total,
-        finished_at=timezone.now(),
-        payload=b"",  # the file has served its purpose; the outcome stays
-    )
+    if problems:
+        leases.finish(
+            _running(),
+            job.pk,
+            token,
+            state=ImportState.FAILED,
+            problems=[[p.row, p.column, p.message] for p in problems],
+            done=job.done,
+            total=job.total,
+            finished_at=timezone.now(),
+            payload=b"",
+        )
     progress_clear(job.pk)
+
+
+def import_jobs_resume(*, now: datetime.datetime) -> list[int]:
+    """The periodic pass over jobs whose worker died mid-import (their lease ran out).
+
+    Those with tries left: their ids, for the caller to queue again (their next run takes them
+    over), each once per lease while no worker takes it. The others: failed, with a message the
+    person reads on the job's page. Their import's transaction wrote nothing, so either way
+    nothing was imported twice or in part.
+    """
+    past_lease = ImportJob.objects.filter(running_past_lease(now))
+    spent = past_lease.filter(attempts__gte=IMPORT_JOB_TRIES).select_related("owner")
+    for job in spent.defer("payload"):
+        with translation.override(_language(job)):
+            message = _("The import was interrupted; nothing was imported. Please try again.")
+        # Compare-and-set on the claim that ran out, as core.leases.finish does.
+        ImportJob.objects.filter(
+            running_past_lease(now), pk=job.pk, claim_token=job.claim_token
+        ).update(
+            state=ImportState.FAILED,
+            problems=[["", "", message]],
+            finished_at=now,
+            payload=b"",
+            claimed_until=None,
+            claim_token=None,
+            updated_at=now,
+        )
+        progress_clear(job.pk)
+    queued = []
+    due = past_lease.filter(attempts__lt=IMPORT_JOB_TRIES, next_attempt_at__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        # Moved on by a lease, so that a pass queues it again only if no worker has taken it
+        # meanwhile (none running, say), and two passes at once queue it once.
+        moved = ImportJob.objects.filter(
+            running_past_lease(now), pk=pk, next_attempt_at__lte=now
+        ).update(next_attempt_at=now + import_job_lease(), updated_at=now)
+        if moved:
+            queued.append(pk)
+    return queued
 
 
 def _report(job: ImportJob, phase: str, done: int, total: int) -> None:

@@ -227,12 +227,17 @@ def _job_status(job: ImportJob) -> dict:
     progress = progress_get(job.pk) if job.state == ImportState.RUNNING else None
     done, total = (progress.done, progress.total) if progress else (job.done, job.total)
     hint = ""
-    if job.is_interrupted(now):
+    interrupted = job.is_interrupted(now)
+    if interrupted and not job.tries_left:
+        # The periodic pass marks it failed with this message (services.import_jobs_resume);
+        # said here already in case that pass has not run yet.
         text = _("The import was interrupted; nothing was imported. Please try again.")
         finished = True
-    elif job.state == ImportState.QUEUED:
+    elif job.state == ImportState.QUEUED or interrupted:
+        # Its worker died: it waits for another to take it over, from the start.
         text = _("Waiting for the background worker to start the import…")
-        if now - job.created_at > QUEUED_HINT_AFTER:
+        waiting_since = job.created_at if not interrupted else job.claimed_until or job.started_at
+        if now - waiting_since > QUEUED_HINT_AFTER:
             hint = _(
                 "If this does not change, the background worker may not be running: the "
                 "import starts as soon as it runs."

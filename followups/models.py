@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
+from core.leases import Claimable
 from core.owned import LEASE_FIELDS, OwnedModel
 from followups import policy
 
@@ -82,7 +83,7 @@ STALE_REASONS = {
 }
 
 
-class Followup(OwnedModel):
+class Followup(OwnedModel, Claimable):
     """One thing to do after an interview, and the single reminder email about it.
 
     The database is the only schedule: the dispatch pass claims rows whose next_attempt_at has
@@ -115,11 +116,7 @@ class Followup(OwnedModel):
         _("state"), max_length=20, choices=State.choices, default=State.SCHEDULED
     )
     due_at = models.DateTimeField(_("due"))
-    # When the dispatcher may next try to send the reminder: due_at at first, later after backoff.
-    next_attempt_at = models.DateTimeField()
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # The lease columns (next_attempt_at: due_at at first, later after backoff) are Claimable's.
     # The mail server's last refusal or the reason it could not be reached, as it came.
     last_error = models.TextField(blank=True)
     skip_reason = models.CharField(
@@ -134,7 +131,6 @@ class Followup(OwnedModel):
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     completed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     unshown_fields = LEASE_FIELDS
 
@@ -399,7 +395,7 @@ class DigestState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Digest(OwnedModel):
+class Digest(OwnedModel, Claimable):
     """The morning digest of one person's local day (followups.digest): one email, sent once.
 
     One row per (owner, day), made by the pass that takes the day: of two passes at once, the
@@ -416,10 +412,6 @@ class Digest(OwnedModel):
     state = models.CharField(
         _("state"), max_length=10, choices=DigestState.choices, default=DigestState.PENDING
     )
-    next_attempt_at = models.DateTimeField()
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     item_count = models.PositiveIntegerField(default=0)
@@ -429,7 +421,6 @@ class Digest(OwnedModel):
     subject = models.CharField(max_length=300, blank=True, default="", db_default="")
     text = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     unshown_fields = LEASE_FIELDS
 

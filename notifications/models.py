@@ -16,6 +16,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from core.leases import Claimable
 from core.owned import LEASE_FIELDS, OwnedModel
 from notifications import channel_urls, crypto
 
@@ -100,7 +101,7 @@ class DeliveryError(models.TextChoices):
     UNREADABLE = "unreadable", _("The channel's URL can no longer be read; enter it again.")
 
 
-class Delivery(OwnedModel):
+class Delivery(OwnedModel, Claimable):
     """One reminder, or one morning digest, to one target (a channel or a browser).
 
     A reminder's row is created when the follow-up's reminder is dispatched; due_at is the
@@ -144,16 +145,11 @@ class Delivery(OwnedModel):
     state = models.CharField(
         max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
-    next_attempt_at = models.DateTimeField()
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=12, choices=DeliveryError.choices, blank=True)
     # The HTTP status of an error answer.
     error_status = models.PositiveSmallIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     unshown_fields = LEASE_FIELDS
 

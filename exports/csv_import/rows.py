@@ -260,11 +260,14 @@ def import_rows(
     mapping: dict[str, int | None],
     report=None,
     date_order: str = DAY_FIRST,
+    before_commit=None,
 ) -> int:
     """Create the applications of a file, all or nothing. Returns how many were created.
 
     Every row is checked first; then the rows are written in bulk through the services
     (contacts_find_or_create, applications_create), a chunk at a time, in one transaction.
+    `before_commit`, if given, is called with that count as the last step of the transaction
+    (json_import.import_account says why).
     """
     report = report or (lambda phase, done, total: None)
     report(Phase.CHECKING, 0, len(rows))
@@ -297,4 +300,6 @@ def import_rows(
         for start in range(0, len(entries), WRITE_CHUNK):
             applications_create(entries=entries[start : start + WRITE_CHUNK], now=now)
             report(Phase.SAVING, min(start + WRITE_CHUNK, len(entries)), len(entries))
+        if before_commit is not None:
+            before_commit(len(entries))
     return len(entries)

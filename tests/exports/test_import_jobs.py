@@ -175,6 +175,7 @@ def test_a_job_running_longer_than_the_worker_allows_is_shown_as_interrupted(bob
         kind="json",
         state="running",
         started_at=timezone.now() - datetime.timedelta(hours=1),
+        attempts=2,  # no try left (test_import_job_leases: one with a try left is taken over)
     )
     assert status(bob_client, job)["finished"] is True
     assert "interrupted" in bob_client.get(job.get_absolute_url()).content.decode()
