@@ -152,9 +152,6 @@ class Followup(OwnedModel, Claimable):
             ),
             # Dashboard "Follow-ups due" / "Coming up" and the follow-ups page, per owner.
             models.Index(fields=["owner", "state", "due_at"], name="followup_owner_state_idx"),
-            # Read by nothing since the cache keys moved to User.data_version (core.owned); left
-            # for one migration that drops it, so as not to collide with the claim's new index.
-            models.Index(fields=["owner", "updated_at"], name="followup_owner_updated_idx"),
             # Dashboard "Follow-ups due" and "Coming up" (followups.queries.dashboard_followups):
             # owner = X AND state IN (scheduled, notified) ORDER BY due_at, id LIMIT 10. The
             # index above gives each state in due order, not both merged, so PostgreSQL read and
