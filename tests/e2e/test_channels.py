@@ -47,7 +47,11 @@ def test_a_webhook_channel_added_on_a_phone_answers_send_test_and_its_url_is_not
     page.goto("/")
     # On a phone the account menu is behind "More" in the bottom bar.
     page.get_by_role("navigation", name="Pääsivut").get_by_role("button", name="Lisää…").click()
-    page.get_by_role("button", name="Tili").click()
+    # The menu slides open; a tap while it still moves can be lost, and a person waits too.
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    account = page.get_by_role("button", name="Tili")
+    account.click()
+    expect(account).to_have_attribute("aria-expanded", "true")
     page.get_by_role("link", name="Asetukset").click()
     expect(page.get_by_role("heading", name="Ilmoituskanavat")).to_be_visible()
     section = page.locator("#channels")

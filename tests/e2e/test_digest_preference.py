@@ -41,7 +41,11 @@ def test_the_digest_is_turned_on_with_its_time_on_a_phone_in_finnish(browser, li
 
     # The way a person finds it on a phone: the bottom bar's More, the account, the preferences.
     page.locator(".bottom-bar").get_by_role("button", name=field("Lisää…")).click()
-    page.get_by_role("button", name=field("Tili")).click()
+    # The menu slides open; a tap while it still moves can be lost, and a person waits too.
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    account = page.get_by_role("button", name=field("Tili"))
+    account.click()
+    expect(account).to_have_attribute("aria-expanded", "true")
     page.get_by_role("link", name=field("Asetukset")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Asetukset")
 
