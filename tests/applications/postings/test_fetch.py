@@ -9,8 +9,8 @@ import ssl
 import pytest
 
 from applications.postings import fetch
-from applications.postings.addresses import public_only
 from applications.postings.fetch import FetchRefused, fetch_page
+from core.addresses import public_only
 from tests.applications.postings.server import running
 
 pytestmark = pytest.mark.usefixtures("allow_private")
