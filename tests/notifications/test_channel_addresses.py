@@ -167,3 +167,22 @@ def test_an_intranet_ntfy_is_reached_when_the_instance_allows_its_own_network(al
     """CHANNELS_ALLOW_PRIVATE=1 (webhook_sink sets it): the sink is reached."""
     send(webhook_sink.url(), MESSAGE)
     assert [message["title"] for message in webhook_sink.messages()] == [MESSAGE.title]
+
+
+def test_the_refusal_is_explained_in_finnish_too():
+    from django import forms
+    from django.utils import translation
+
+    from notifications.forms import ChannelUrlField
+
+    with translation.override("fi"), pytest.raises(forms.ValidationError) as refused:
+        ChannelUrlField().clean("json://127.0.0.1:6379/x")
+    [message] = refused.value.messages
+    assert "tämän palvelimen oma loopback-osoite" in message
+    assert "Seuranta lähettää vain julkisiin osoitteisiin" in message
+    with translation.override("fi"):
+        with pytest.raises(forms.ValidationError) as refused:
+            ChannelUrlField().clean("json://93.184.216.34/x?+Authorization=x")
+        assert "ei voi asettaa pyyntötapaa" in refused.value.messages[0]
+    with translation.override("fi"):
+        assert "Kanavan palvelin ei ole julkisessa osoitteessa" in str(DeliveryError.ADDRESS.label)
