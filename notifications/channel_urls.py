@@ -60,6 +60,17 @@ SELF_HOSTED_SCHEMES = {
     "form",
     "forms",
 }
+# Query options Apprise reads besides those its plugins list in template_args: the log-in and port
+# any URL may give in the query, and the older names some plugins still take (read from
+# Apprise 2.3's parse_url methods).
+EXTRA_OPTIONS = {"user", "password", "port"}
+EXTRA_OPTIONS_OF = {
+    "ntfy": {"tags"},
+    "ntfys": {"tags"},
+    "matrix": {"v"},
+    "matrixs": {"v"},
+    "discord": {"botname"},
+}
 # How long saving a channel waits for its host name to resolve.
 RESOLVE_SECONDS = 3.0
 MAX_LENGTH = 1000
@@ -75,13 +86,19 @@ logging.getLogger("apprise").propagate = False
 
 class Refused(ValueError):
     """Not a channel URL Seuranta accepts. `reason`: "scheme", "invalid", "overrides" (it sets
-    the method, headers or body fields) or "address" (its server is not public; `refusal` says
-    where it is)."""
+    the method, headers or body fields), "options" (options its service does not document,
+    listed in `options`) or "address" (its server is not public; `refusal` says where it is)."""
 
-    def __init__(self, reason: str, refusal: addresses.AddressRefused | None = None):
+    def __init__(
+        self,
+        reason: str,
+        refusal: addresses.AddressRefused | None = None,
+        options: list[str] | None = None,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.refusal = refusal
+        self.options = options or []
 
 
 @dataclass(frozen=True)
@@ -106,10 +123,24 @@ def refuse_overrides(url: str) -> None:
     Read with Apprise's own query parser, so that what is refused is what Apprise would apply
     (it takes "+" and a space alike as the start of a header, and decodes percent escapes).
     """
-    query = url.split("?", 1)[1] if "?" in url else ""
-    parsed = parse_qsd(query)
+    parsed = _query(url)
     if parsed["qsd+"] or parsed["qsd-"] or parsed["qsd:"] or "method" in parsed["qsd"]:
         raise Refused("overrides")
+
+
+def _query(url: str) -> dict:
+    return parse_qsd(url.split("?", 1)[1] if "?" in url else "")
+
+
+@sensitive_variables("url", "plugin")
+def _refuse_undocumented_options(url: str, plugin, scheme: str) -> None:
+    """Only the options Apprise documents for the URL's service (its template_args), less the
+    method: an option Apprise does not know is ignored today and may mean something tomorrow."""
+    documented = {name.lower() for name in plugin.template_args} - {"method"}
+    documented |= EXTRA_OPTIONS | EXTRA_OPTIONS_OF.get(scheme, set())
+    unknown = sorted(name for name in _query(url)["qsd"] if name and name not in documented)
+    if unknown:
+        raise Refused("options", options=unknown)
 
 
 @sensitive_variables("url", "plugin")
@@ -148,6 +179,7 @@ def check(url: str) -> Checked:
     if scheme in {"ntfy", "ntfys"} and not plugin.topics:
         # Apprise takes ntfy:// with no topic (ntfy://ntfy.sh/) and fails only when sending.
         raise Refused("invalid")
+    _refuse_undocumented_options(url, plugin, scheme)
     _refuse_private_host(plugin, scheme)
     return Checked(scheme=scheme, service=str(plugin.service_name)[:40], masked=masked(url))
 

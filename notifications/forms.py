@@ -60,6 +60,15 @@ class ChannelUrlField(forms.CharField):
                         ),
                         code="overrides",
                     ) from None
+                if refused.reason == "options":
+                    raise forms.ValidationError(
+                        _(
+                            "The URL has options its service does not take: %(options)s. "
+                            "Remove them, or check their spelling in the service's instructions."
+                        )
+                        % {"options": ", ".join(refused.options)},
+                        code="options",
+                    ) from None
                 if refused.reason == "address":
                     raise forms.ValidationError(
                         _(

@@ -186,3 +186,25 @@ def test_the_refusal_is_explained_in_finnish_too():
         assert "ei voi asettaa pyyntötapaa" in refused.value.messages[0]
     with translation.override("fi"):
         assert "Kanavan palvelin ei ole julkisessa osoitteessa" in str(DeliveryError.ADDRESS.label)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ntfys://ntfy.example.com/topic?priority=high&tagz=job",
+        "json://93.184.216.34/hook?to=internal&verify=no",
+        "gotifys://gotify.example.com/token?secret=1",
+    ],
+)
+def test_options_a_service_does_not_document_are_refused_and_named(alice_client, alice, url):
+    response = alice_client.post(ADD, {"label": "Hook", "url": url})
+
+    assert_error_next_to(response, "url", "options its service does not take")
+    assert not Channel.objects.filter(owner=alice).exists()
+
+
+def test_a_services_documented_options_are_accepted(alice_client, alice):
+    url = "ntfys://ntfy.example.com/topic?priority=high&tags=job&click=https://example.com/&format=text"
+    alice_client.post(ADD, {"label": "Phone", "url": url})
+
+    assert Channel.objects.filter(owner=alice, label="Phone").exists()
