@@ -9,6 +9,7 @@ import requests
 
 from core import addresses
 from core.addresses import AddressRefused, checked_addresses, non_public_kind, outbound_guard
+from tests.applications.postings.server import TlsFor, running
 
 
 @pytest.mark.parametrize(
@@ -113,3 +114,20 @@ def test_outside_the_guard_connections_are_not_checked(connections):
     with pytest.raises(requests.ConnectionError):
         requests.get("http://127.0.0.1:9/", timeout=2)
     assert connections == []
+
+
+def test_https_through_the_guard_keeps_the_host_name_for_sni_the_certificate_and_host(
+    tmp_path, monkeypatch
+):
+    """Only the socket goes to the checked address; TLS and HTTP still speak to the name."""
+    tls = TlsFor("hooks.example", tmp_path)
+    monkeypatch.setattr(addresses, "resolve_host", lambda host, port, seconds: ["127.0.0.1"])
+    with running(tls=tls.server_context) as server, outbound_guard(addresses.any_address):
+        server.page("/hook", "ok")
+        response = requests.get(
+            f"https://hooks.example:{server.port}/hook", verify=str(tls.cert_path), timeout=5
+        )
+    assert response.status_code == 200
+    assert tls.names == ["hooks.example"]
+    [(_path, headers)] = server.requests
+    assert headers["Host"] == f"hooks.example:{server.port}"
