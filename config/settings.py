@@ -499,6 +499,9 @@ if FOLLOWUP_DISPATCH_LEASE < _MIN_DISPATCH_LEASE:
 # 1 lifts that rule, for tests and for an intranet's own job board; leave it off on a server whose
 # network holds anything a stranger's URL must not reach.
 POSTING_FETCH_ALLOW_PRIVATE = envbool("POSTING_FETCH_ALLOW_PRIVATE", False)
+# Notification channels (Apprise URLs, Send test) follow the same address policy (core.addresses).
+# 1 lets them reach this machine and its private network too: an intranet's own ntfy or Gotify.
+CHANNELS_ALLOW_PRIVATE = envbool("CHANNELS_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
         "task": "followups.tasks.dispatch_due_followups",

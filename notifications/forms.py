@@ -51,6 +51,38 @@ class ChannelUrlField(forms.CharField):
                         % {"schemes": SCHEMES},
                         code="scheme",
                     ) from None
+                if refused.reason == "overrides":
+                    raise forms.ValidationError(
+                        _(
+                            "Seuranta sends each service's own message: a channel URL may not "
+                            "set the method (method=), add or remove headers (+Name=, -Name=) "
+                            "or set body fields (:name=). Remove them from the URL."
+                        ),
+                        code="overrides",
+                    ) from None
+                if refused.reason == "options":
+                    raise forms.ValidationError(
+                        _(
+                            "The URL has options its service does not take: %(options)s. "
+                            "Remove them, or check their spelling in the service's instructions."
+                        )
+                        % {"options": ", ".join(refused.options)},
+                        code="options",
+                    ) from None
+                if refused.reason == "address":
+                    raise forms.ValidationError(
+                        _(
+                            "%(host)s is at %(address)s, %(kind)s. Seuranta sends only to "
+                            "public addresses; to reach a server on this instance's own network, "
+                            "its administrator sets CHANNELS_ALLOW_PRIVATE=1."
+                        )
+                        % {
+                            "host": refused.refusal.host,
+                            "address": refused.refusal.address,
+                            "kind": refused.refusal.kind,
+                        },
+                        code="address",
+                    ) from None
                 raise forms.ValidationError(
                     _(
                         "This URL is incomplete or malformed for its service. Copy it again "

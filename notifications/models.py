@@ -99,6 +99,20 @@ class DeliveryError(models.TextChoices):
     TIMEOUT = "timeout", _("The channel did not answer in time.")
     REFUSED = "refused", _("The channel did not accept the message.")
     UNREADABLE = "unreadable", _("The channel's URL can no longer be read; enter it again.")
+    ADDRESS = (
+        "address",
+        _(
+            "The channel's server is not at a public address (it is this server, a private "
+            "network or a reserved one); Seuranta sends only to public addresses."
+        ),
+    )
+    OVERRIDES = (
+        "overrides",
+        _(
+            "The channel's URL sets headers, the method or body fields; "
+            "enter it again without them."
+        ),
+    )
 
 
 class Delivery(OwnedModel, Claimable):

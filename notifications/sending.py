@@ -5,6 +5,11 @@ debug level the whole URL). They never reach a log handler (config.settings.LOGG
 text never leaves this module: a failure is read from them as a code from a closed list
 (models.DeliveryError) and an HTTP status, the only parts of "the channel's answer" that are
 safe to store and show.
+
+Every connection Apprise opens for the message follows the address policy (core.addresses):
+the host is resolved and checked there and the connection made to the checked address, so a
+redirect, a second DNS answer or a URL saved before the policy cannot reach this server's own
+network. The URL's query is checked again too (channel_urls.refuse_overrides).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import apprise
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
+from core import addresses
+from notifications import channel_urls
 from notifications.models import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -78,6 +85,12 @@ def send(
     each read waits at most half the timeout (CHANNELS_SEND_TIMEOUT by default).
     """
     timeout = float(timeout or settings.CHANNELS_SEND_TIMEOUT)
+    try:
+        # A URL saved before the rule, or written to the database past the form.
+        channel_urls.refuse_overrides(url)
+    except channel_urls.Refused:
+        raise SendFailed(DeliveryError.OVERRIDES, permanent=True) from None
+    policy = addresses.policy(allow_private=settings.CHANNELS_ALLOW_PRIVATE)
     asset = _asset()
     try:
         plugin = apprise.Apprise.instantiate(url, asset=asset, suppress_exceptions=True)
@@ -89,14 +102,16 @@ def send(
             plugin.headers[DELIVERY_HEADER] = key
         notifier = apprise.Apprise(asset=asset)
         notifier.add(plugin)
-        result = notifier.notify(
-            body=message.body,
-            title=message.title,
-            body_format=apprise.NotifyFormat.TEXT,
-            timeout=timeout,
-            # Debug level, to tell a timeout from a refused connection; the lines stay in memory.
-            log_level=logging.DEBUG,
-        )
+        with addresses.outbound_guard(policy) as guard:
+            result = notifier.notify(
+                body=message.body,
+                title=message.title,
+                body_format=apprise.NotifyFormat.TEXT,
+                timeout=timeout,
+                # Debug level, to tell a timeout from a refused connection; the lines stay in
+                # memory.
+                log_level=logging.DEBUG,
+            )
     except SendFailed:
         raise
     except Exception as exc:
@@ -107,6 +122,9 @@ def send(
         raise SendFailed(DeliveryError.REFUSED) from None
     if result:
         return
+    if guard.refused:
+        # The same answer next time: trying again cannot help.
+        raise SendFailed(DeliveryError.ADDRESS, permanent=True)
     raise _diagnosis(result)
 
 

@@ -4,23 +4,23 @@ The endpoint comes from the browser, that is from whoever sends the subscribe re
 server POSTs to it from inside its own network. Unchecked, that is a server-side request forgery:
 `https://10.0.0.5/admin/reset` or the cloud metadata address as an "endpoint". So an endpoint must
 be https on the default port, name a host of a known push service (WEBPUSH_ENDPOINT_HOSTS; "*"
-for any), carry no user name or password, and resolve only to public addresses when it is sent
-to. WEBPUSH_ALLOW_INSECURE_ENDPOINTS lifts all of that for the tests' local stand-in
-(http://127.0.0.1:PORT) and is never on in production.
+for any), carry no user name or password, and resolve only to public addresses (the one address
+policy, core.addresses) when it is sent to. WEBPUSH_ALLOW_INSECURE_ENDPOINTS lifts all of that
+for the tests' local stand-in (http://127.0.0.1:PORT) and is never on in production.
 
-The DNS check at sending time leaves a window (the name could resolve differently a moment later
-for requests); the host list is what closes it, since nobody outside the push services controls
-their names.
+The check here refuses early and says why; the connection itself is guarded again when the push
+is sent (webpush.sender runs pywebpush inside core's outbound guard), so a name that resolves
+differently a moment later still reaches only a checked public address.
 """
 
 import ipaddress
-import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import addresses
 from webpush.models import ENDPOINT_MAX_LENGTH
 
 
@@ -46,13 +46,6 @@ def _host_allowed(host: str) -> bool:
     if "*" in allowed:
         return True
     return any(host == name or host.endswith("." + name) for name in allowed)
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 scope (%eth0) is no address
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def check_endpoint(endpoint: str, *, resolve: bool = False) -> str:
@@ -91,9 +84,9 @@ def check_endpoint(endpoint: str, *, resolve: bool = False) -> str:
         raise refused
     if resolve:
         try:
-            infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
-        except (socket.gaierror, UnicodeError) as error:
-            raise EndpointUnresolved(f"{host} does not resolve: {error}") from None
-        if not infos or not all(_is_public(info[4][0]) for info in infos):
-            raise refused
+            addresses.checked_addresses(host, 443, policy=addresses.public_only)
+        except addresses.HostNotFound:
+            raise EndpointUnresolved(f"{host} does not resolve") from None
+        except addresses.AddressRefused:
+            raise refused from None
     return endpoint

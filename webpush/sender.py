@@ -50,6 +50,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from pywebpush import WebPushException, webpush
 
+from core import addresses
 from webpush import keys
 from webpush.endpoints import EndpointRefused, EndpointUnresolved, check_endpoint, redact
 from webpush.models import PushSubscription
@@ -143,7 +144,8 @@ def push_send(*, subscription: PushSubscription, payload: dict, ttl: int) -> Non
         # RFC 8292 allows at most 24 hours; 12 leaves room for clocks that are off.
         "exp": int(time.time()) + 12 * 60 * 60,
     }
-    with _NoRedirects() as session:
+    policy = addresses.policy(allow_private=settings.WEBPUSH_ALLOW_INSECURE_ENDPOINTS)
+    with _NoRedirects() as session, addresses.outbound_guard(policy) as guard:
         try:
             webpush(
                 subscription_info=subscription.subscription_info,
@@ -178,6 +180,10 @@ def push_send(*, subscription: PushSubscription, payload: dict, ttl: int) -> Non
             log.warning("push failed: %s: timed out", where)
             raise PushFailed(f"{where}: timed out", retryable=True) from None
         except requests.RequestException as error:
+            if guard.refused:
+                # The name resolved to a public address when checked and to another one now.
+                log.warning("push refused: %s: not at a public address", where)
+                raise PushFailed(f"{where}: not at a public address", retryable=False) from None
             # The exception's text names the URL, path included: only its kind is kept.
             log.warning("push failed: %s: %s", where, type(error).__name__)
             raise PushFailed(

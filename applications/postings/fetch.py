@@ -3,7 +3,7 @@
 What it guards against, and how:
 - Other schemes (file:, javascript:, ftp:, gopher:): only http and https are fetched.
 - The server's own network (SSRF): the host name is resolved here, every address it resolves to
-  must pass the address policy (applications.postings.addresses), and the connection goes to
+  must pass the address policy (core.addresses), and the connection goes to
   that checked address, with the host name in the Host header and in TLS's SNI and certificate
   check. Resolving once and connecting to what was checked leaves no second look-up for a DNS
   answer to change in between (DNS rebinding). Redirects are followed here, one hop at a time,
@@ -18,24 +18,22 @@ address that is really connected to.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import http.client
-import ipaddress
 import re
 import socket
 import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from applications.postings.addresses import AddressPolicy, IPAddress, default_policy
+from core import addresses as address_policy
+from core.addresses import AddressPolicy, Resolver, resolve_host
 
 TIMEOUT_SECONDS = 5.0
 MAX_BYTES = 2 * 1024 * 1024
@@ -46,9 +44,6 @@ CHUNK = 64 * 1024
 # The bytes a page's <meta charset> is looked for in, as browsers do.
 CHARSET_SNIFF_BYTES = 4096
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-# A host name → the addresses it resolves to, given the time left (seconds).
-Resolver = Callable[[str, int, float], list[str]]
 
 
 class FetchRefused(Exception):
@@ -79,26 +74,14 @@ def _sniff_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
+def default_policy() -> AddressPolicy:
+    """Public addresses only, unless POSTING_FETCH_ALLOW_PRIVATE lifts the rule (tests, an
+    intranet's own job board)."""
+    return address_policy.policy(allow_private=settings.POSTING_FETCH_ALLOW_PRIVATE)
+
+
 def user_agent() -> str:
     return f"Seuranta/1.0 (job posting capture for a person's own tracker; +{settings.SITE_URL})"
-
-
-def resolve_host(host: str, port: int, seconds: float) -> list[str]:
-    """The host's addresses, waiting at most `seconds` (getaddrinfo itself has no timeout)."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
-    try:
-        infos = future.result(timeout=max(seconds, 0.01))
-    except concurrent.futures.TimeoutError:
-        raise TimeoutError from None
-    finally:
-        # The look-up thread finishes on its own; nothing waits for it.
-        pool.shutdown(wait=False)
-    addresses: list[str] = []
-    for _family, _type, _proto, _name, sockaddr in infos:
-        if sockaddr[0] not in addresses:
-            addresses.append(sockaddr[0])
-    return addresses
 
 
 class _Deadline:
@@ -215,35 +198,19 @@ def _checked_addresses(
     target: _Target, resolve: Resolver, policy: AddressPolicy, deadline: _Deadline
 ) -> list[str]:
     try:
-        ipaddress.ip_address(target.host)
-    except ValueError:
-        try:
-            found = resolve(target.host, target.port, deadline.left())
-        except OSError:
-            found = []
-    else:
-        found = [target.host]
-    addresses: list[IPAddress] = []
-    for value in found:
-        try:
-            addresses.append(ipaddress.ip_address(value.split("%")[0]))  # no IPv6 zone id
-        except ValueError:
-            continue
-    if not addresses:
-        raise FetchRefused(_("The host %(host)s was not found.") % {"host": target.host})
-    # Every address, not only the first: a name that resolves to a public and a private
-    # address is refused, so that no retry or reordering can reach the private one.
-    for ip in addresses:
-        kind = policy(ip, target.port)
-        if kind:
-            raise FetchRefused(
-                _(
-                    "%(host)s is at %(address)s, %(kind)s. Seuranta fetches postings only "
-                    "from public addresses."
-                )
-                % {"host": target.host, "address": ip, "kind": kind}
+        return address_policy.checked_addresses(
+            target.host, target.port, policy=policy, seconds=deadline.left(), resolve=resolve
+        )
+    except address_policy.HostNotFound:
+        raise FetchRefused(_("The host %(host)s was not found.") % {"host": target.host}) from None
+    except address_policy.AddressRefused as refused:
+        raise FetchRefused(
+            _(
+                "%(host)s is at %(address)s, %(kind)s. Seuranta fetches postings only "
+                "from public addresses."
             )
-    return [str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip) for ip in addresses]
+            % {"host": target.host, "address": refused.address, "kind": refused.kind}
+        ) from None
 
 
 def _connect(target: _Target, addresses: list[str], deadline: _Deadline):

@@ -186,6 +186,8 @@ def celery_stack(tmp_path, redis_broker, smtp_server, live_server, settings):
         "FOLLOWUP_DISPATCH_INTERVAL": str(interval),
         "SEURANTA_VAR_DIR": str(tmp_path),
         "PYTHONUNBUFFERED": "1",
+        # The webhook sink and the push stand-in are on 127.0.0.1.
+        "CHANNELS_ALLOW_PRIVATE": "1",
     }
     stack = CeleryStack(env, tmp_path)
     stack.interval = interval

@@ -17,7 +17,7 @@ from notifications.channel_urls import Refused
         ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "Discord"),
         ("gotifys://gotify.example.com/AbCdEf123", "Gotify"),
         ("pover://userkey@apptoken", "Pushover"),
-        ("json://127.0.0.1:8080/hook", "JSON"),
+        ("json://93.184.216.34:8080/hook", "JSON"),
         ("jsons://hooks.example.com/abc", "JSON"),
         ("form://example.com/hook", "Form"),
         ("forms://example.com/hook", "Form"),

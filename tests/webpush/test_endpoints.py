@@ -92,6 +92,16 @@ def test_when_sending_a_push_service_name_must_resolve_to_public_addresses_only(
         check_endpoint(endpoint, resolve=True)
 
 
+@pytest.mark.parametrize("address", ["64:ff9b::7f00:1", "2002:7f00:1::", "::127.0.0.1"])
+def test_a_push_service_name_resolving_to_loopback_in_an_ipv6_wrapping_is_refused(
+    resolves_to, address
+):
+    """NAT64, 6to4 and IPv4-compatible forms of 127.0.0.1 were counted as public."""
+    resolves_to(address)
+    with pytest.raises(EndpointRefused):
+        check_endpoint("https://fcm.googleapis.com/fcm/send/x", resolve=True)
+
+
 def test_any_host_may_be_allowed_but_still_only_public_ones(settings, resolves_to):
     settings.WEBPUSH_ENDPOINT_HOSTS = ["*"]
     endpoint = "https://push.example.org/x"

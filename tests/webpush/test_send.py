@@ -189,3 +189,36 @@ def test_an_endpoint_that_is_no_longer_allowed_is_not_sent_to(subscription, push
         push_send(subscription=subscription, payload=PAYLOAD, ttl=60)
     assert not failure.value.retryable
     assert push_service.received == []
+
+
+def test_a_push_service_name_that_answers_public_then_127_0_0_1_never_reaches_127_0_0_1(
+    alice, browser_keys, vapid_settings, push_service, monkeypatch
+):
+    """DNS rebinding: the endpoint's check saw a public address; pywebpush's own connection is
+    checked again and made only to an address that passed."""
+    from core import addresses
+    from webpush.services import push_subscription_save
+
+    vapid_settings.WEBPUSH_ALLOW_INSECURE_ENDPOINTS = False
+    vapid_settings.WEBPUSH_ENDPOINT_HOSTS = ["*"]
+    subscription = push_subscription_save(
+        owner=alice,
+        endpoint="https://push.example.org/wpush/abc",
+        p256dh=browser_keys.p256dh,
+        auth=browser_keys.auth,
+        user_agent="Firefox",
+    )
+    answers = iter([["93.184.216.34"]])
+    monkeypatch.setattr(
+        addresses, "resolve_host", lambda host, port, seconds: next(answers, ["127.0.0.1"])
+    )
+    opened = []
+    monkeypatch.setattr(addresses, "_open", lambda address, *args: opened.append(address[0]))
+
+    with pytest.raises(PushFailed) as failure:
+        push_send(subscription=subscription, payload=PAYLOAD, ttl=60)
+
+    assert not failure.value.retryable
+    assert "not at a public address" in failure.value.message
+    assert opened == []
+    assert push_service.received == []

@@ -7,6 +7,7 @@ Each route is a function of the request handler; the server records every reques
 from __future__ import annotations
 
 import contextlib
+import datetime
 import http.server
 import ssl
 import threading
@@ -124,6 +125,48 @@ class PostingServer:
         self.stop.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class TlsFor:
+    """A certificate for `host` from a test authority (itself), the server's TLS context, and the
+    names clients asked for (SNI) in `names`."""
+
+    def __init__(self, host: str, directory: Path):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256())
+        )
+        self.cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+        self.cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        self.server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.server_context.load_cert_chain(self.cert_path, key_path)
+        self.names: list[str] = []
+        self.server_context.sni_callback = lambda sock, server_name, context: self.names.append(
+            server_name
+        )
 
 
 @contextlib.contextmanager

@@ -9,9 +9,9 @@ import ssl
 import pytest
 
 from applications.postings import fetch
-from applications.postings.addresses import public_only
 from applications.postings.fetch import FetchRefused, fetch_page
-from tests.applications.postings.server import running
+from core.addresses import public_only
+from tests.applications.postings.server import TlsFor, running
 
 pytestmark = pytest.mark.usefixtures("allow_private")
 
@@ -291,50 +291,17 @@ def test_a_redirect_into_a_private_range_is_refused(settings, server, location):
 def tls_server(tmp_path, monkeypatch):
     """An HTTPS server for jobs.example on 127.0.0.1, its certificate from a test authority that
     the fetcher is made to trust; the server records the name the client asked for (SNI)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jobs.example")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("jobs.example")]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_context.load_cert_chain(cert_path, key_path)
-    names = []
-    server_context.sni_callback = lambda sock, server_name, context: names.append(server_name)
-
+    tls = TlsFor("jobs.example", tmp_path)
     real = ssl.create_default_context
 
     def trusting(*args, **kwargs):
         context = real(*args, **kwargs)
-        context.load_verify_locations(cert_path)
+        context.load_verify_locations(tls.cert_path)
         return context
 
     monkeypatch.setattr(fetch.ssl, "create_default_context", trusting)
-    with running(tls=server_context) as https:
-        https.sni = names
+    with running(tls=tls.server_context) as https:
+        https.sni = tls.names
         yield https
 
 

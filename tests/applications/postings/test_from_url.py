@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from applications.models import Application, Status
 from applications.postings import captures, fetch
-from applications.postings.addresses import public_only
+from core.addresses import public_only
 from tests.applications.helpers import application_data
 from tests.exports.jobs import run_jobs
 
