@@ -4,8 +4,6 @@ subscribe and unsubscribe are called by static/js/push.js with a JSON body and t
 the X-CSRFToken header; remove and send_test are the list's plain forms.
 """
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import untrusted_json
 from core.lookups import get_owned_or_404
 from core.send_tests import Kind, send_test_queue
 from webpush import tasks
@@ -31,7 +30,7 @@ def _json_body(request: HttpRequest) -> dict | None:
     if len(request.body) > MAX_BODY_BYTES:
         return None
     try:
-        body = json.loads(request.body)
+        body = untrusted_json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return None
     return body if isinstance(body, dict) else None

@@ -9,12 +9,13 @@ applications.postings.fields reads every source alike.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import jstyleson
 from django.utils.translation import gettext as _
+
+from core import untrusted_json
 
 SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
 # Deeper than any real posting: cut there, never a RecursionError.
@@ -104,12 +105,12 @@ def parse_jsonld(texts: list[str], notes: list[str]) -> list[Any]:
         if not text.strip():
             continue
         try:
-            documents.append(json.loads(text, strict=False))
+            documents.append(untrusted_json.loads(text, strict=False))
         except ValueError:
             try:
                 # Comments and trailing commas, which some templates leave in.
                 documents.append(jstyleson.loads(re.sub(r"^\s*<!--|-->\s*$", "", text)))
-            except (ValueError, TypeError, IndexError):
+            except (ValueError, TypeError, IndexError, RecursionError):
                 broken += 1
         except RecursionError:
             broken += 1

@@ -13,7 +13,6 @@ it (the same pattern as the import jobs).
 from __future__ import annotations
 
 import functools
-import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -29,6 +28,7 @@ from applications.forms.postings import URL_MAX, PostingUrlForm
 from applications.postings import captures
 from applications.postings.bookmarklet import bookmarklet_code, bookmarklet_href
 from applications.postings.extract import MAX_JSONLD_CHARS, posting_from_parts
+from core import untrusted_json
 from core.ratelimit import client_ip, refuse_over_limit
 
 # Fetches a person may ask for per hour: enough for a busy evening of searching, too few for
@@ -135,7 +135,7 @@ def _posted_url(value: str) -> str:
 
 def _posted_meta(value: str) -> dict[str, str]:
     try:
-        meta = json.loads(value[:META_MAX]) if value else {}
+        meta = untrusted_json.loads(value[:META_MAX]) if value else {}
     except ValueError:
         return {}
     return meta if isinstance(meta, dict) else {}

@@ -108,6 +108,9 @@ def test_a_browser_reaches_only_the_person_who_subscribed_it_last(
         b'{"endpoint": "http://127.0.0.1:9/push/a", "keys": "x"}',
         b'{"endpoint": "http://127.0.0.1:9/push/a", "keys": {"p256dh": "AAAA", "auth": "AAAA"}}',
         b'{"endpoint": 7, "keys": {"p256dh": null, "auth": null}}',
+        # Nested thousands deep, within the size limit: once a RecursionError, a 500.
+        b"[" * 4000 + b"]" * 4000,
+        b'{"a":' * 1300 + b"1" + b"}" * 1300,
     ],
 )
 def test_a_subscription_that_cannot_be_used_is_refused(alice_client, vapid_settings, body):

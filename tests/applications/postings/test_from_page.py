@@ -156,6 +156,18 @@ def test_oversized_and_odd_values_are_no_error(alice_client, no_fetching):
     assert alice_client.get(location).status_code == 200
 
 
+def test_json_nested_thousands_deep_is_refused_like_broken_json_not_a_server_error(
+    browser_client, alice, no_fetching
+):
+    """Sent with no log-in (the endpoint is CSRF-exempt): it once raised RecursionError, a 500."""
+    deep = "[" * 50_000 + "]" * 50_000
+    location = capture_url(browser_client.post(FROM_PAGE, sent(jsonld=[deep], meta=deep)))
+    browser_client.force_login(alice)
+    response = browser_client.get(location)
+    assert response.status_code == 200
+    assert "is not valid JSON" in response.content.decode()
+
+
 def test_the_endpoint_takes_only_posts(client):
     assert client.get(FROM_PAGE).status_code == 405
 
