@@ -133,13 +133,17 @@ def _zip_type(file: IO[bytes]) -> DocumentType:
             if mimetype.strip() == ODT_MIMETYPE:
                 return ODT
             raise refused
-        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+        # Office reads part names without regard to case (word/VBAPROJECT.BIN is the macros
+        # too), so they are compared in lower case.
+        lower = {name.lower(): name for name in names}
+        if "[content_types].xml" in lower and any(n.startswith("word/") for n in lower):
             types = safezip.read_entry(
-                archive, archive.getinfo("[Content_Types].xml"), max_bytes=ZIP_META_MAX_BYTES
+                archive, archive.getinfo(lower["[content_types].xml"]), max_bytes=ZIP_META_MAX_BYTES
             )
-            if DOCX_MAIN in types and "word/vbaProject.bin" not in names:
+            macros = "word/vbaproject.bin" in lower
+            if DOCX_MAIN in types and not macros:
                 return DOCX
-            if b"macroEnabled" in types or "word/vbaProject.bin" in names:
+            if b"macroenabled" in types.lower() or macros:
                 raise DocumentRefused(
                     _("Word documents with macros are not accepted: save it as a plain DOCX."),
                     code="macros",

@@ -69,6 +69,17 @@ def docm() -> bytes:
     )
 
 
+def docx_with_hidden_macros() -> bytes:
+    """Plain DOCX content types, the macros under an upper-case name, which Word still reads."""
+    return zip_of(
+        {
+            "[CONTENT_TYPES].XML": content_types(),
+            "word/document.xml": b"<w:document/>",
+            "WORD/VBAPROJECT.BIN": b"\xd0\xcf\x11\xe0" + bytes(64),
+        }
+    )
+
+
 def xlsx() -> bytes:
     return zip_of(
         {

@@ -146,6 +146,11 @@ REFUSED = {
     "a zip that is no document": (files.plain_zip(), "cv.docx", "not a DOCX or ODT document"),
     "a spreadsheet named .docx": (files.xlsx(), "cv.docx", "not a DOCX or ODT document"),
     "a Word document with macros": (files.docm(), "cv.docx", "with macros are not accepted"),
+    "macros under an upper-case name": (
+        files.docx_with_hidden_macros(),
+        "cv.docx",
+        "with macros are not accepted",
+    ),
     "a PDF named .docx": (files.PDF, "cv.docx", "The name ends in .docx, but the file is a PDF"),
     "text named .pdf": (files.TEXT, "cv.pdf", "The name ends in .pdf, but the file is a TXT"),
     "binary data named .txt": (b"abc\x00def" * 20, "notes.txt", "not a PDF, DOCX, ODT or text"),
