@@ -22,10 +22,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import one_line
+
 # `{{`, `}}`, a `{name}` (anything without braces between them), or a lone brace.
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 # Line breaks and other control characters have no place in a one-line value (nor in a header).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,6 @@ _AND = {"en": " and ", "fi": " ja "}
 
 class TemplateError(ValueError):
     """A template that cannot be used; the message names the offending part."""
-
-
-def one_line(value: str) -> str:
-    """The value with line breaks and control characters turned into single spaces."""
-    return _CONTROL.sub(" ", value or "").strip()
 
 
 def format_date(value: datetime.date, language: str) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from applications.models import Interview
+from core.text import without_bidi
 from followups.models import Followup, Kind, State, short_day
 
 PRODID = "-//Seuranta//Seuranta//EN"
@@ -69,10 +70,11 @@ def _text(value: object) -> str:
 
     A CR/LF in a property the calendar library does not escape (a URL) would end the line and
     start a property of the user's choosing; elsewhere it breaks the lines we lay out. Each such
-    character becomes a space.
+    character becomes a space; bidi controls (core.text) go, as in every one-line place.
     """
     text = "".join(
-        " " if unicodedata.category(char) in _UNSAFE_CATEGORIES else char for char in str(value)
+        " " if unicodedata.category(char) in _UNSAFE_CATEGORIES else char
+        for char in without_bidi(str(value))
     )
     return _SPACES.sub(" ", text).strip()
 

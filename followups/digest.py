@@ -50,8 +50,8 @@ from django.utils import timezone, translation
 
 from core import leases
 from core.mail import mailbox
+from core.text import one_line
 from followups import announce, dispatch, links, policy
-from followups.emails import one_line
 from followups.models import Digest, DigestState, Followup, State, short_day
 
 log = logging.getLogger(__name__)

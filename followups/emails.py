@@ -13,13 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.mail import mailbox
+from core.text import one_line
 from followups import links
 from followups.models import Followup
-
-
-def one_line(text: str) -> str:
-    """Every run of whitespace (newlines and carriage returns included) as one space."""
-    return " ".join(text.split())
 
 
 def web_url(url: str) -> str:

@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from followups.emails import one_line, reminder_context
+from core.text import one_line
+from followups.emails import reminder_context
 from followups.models import Followup
 from notifications.sending import Message
 

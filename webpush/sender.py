@@ -51,6 +51,7 @@ from django.utils.translation import gettext, ngettext
 from pywebpush import WebPushException, webpush
 
 from core import addresses
+from core.text import one_line
 from webpush import keys
 from webpush.endpoints import EndpointRefused, EndpointUnresolved, check_endpoint, redact
 from webpush.models import PushSubscription
@@ -210,8 +211,6 @@ def reminder_payload(followup, *, late: bool = False) -> dict:
      follow-up replaces the first on the screen), "lang"}. Reads the follow-up's application,
      interview and interviewers; no writes.
     """
-    from followups.emails import one_line
-
     user = followup.owner
     language = user.message_language
     with translation.override(language), timezone.override(user.tzinfo):

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from core import text as core_text
+
 BLOCKS = {"p", "div", "section", "article", "blockquote", "pre", "table", "tr", "dl", "dt", "dd"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LISTS = {"ul", "ol"}
@@ -79,5 +81,5 @@ def to_text(value: str) -> str:
 
 
 def one_line(value: str) -> str:
-    """A short field (company, position, place): text only, on one line."""
-    return " ".join(to_text(value).split())
+    """A short field (company, position, place): text only, on one line, no bidi controls."""
+    return core_text.one_line(to_text(value))
