@@ -23,6 +23,7 @@ SCENARIOS = {
     "channels": "bench.faults.channels",
     "channels-kill": "bench.faults.channels_kill",
     "import-kill": "bench.faults.import_kill",
+    "digest-kill": "bench.faults.digest_kill",
     "mixed-load": "bench.faults.mixed_load",
 }
 
