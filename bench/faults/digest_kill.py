@@ -3,7 +3,8 @@
 Real beat, worker and Redis. PEOPLE people on the digest, each with FOLLOWUPS follow-ups due,
 their digest time past (00:00 local, no quiet hours, in a country where today is a business
 day). The worker (one pool process, so that a kill takes the pass holding the claim) is
-SIGKILLed with its process group twice, and started again each time:
+SIGKILLed with its process group twice, and started again each time, at a moment checked with
+the worker stopped (SIGSTOP), so that each kill is the kind it says:
 
 - after-send: as soon as the first digest has reached the SMTP sink, while the pass still holds
   its claim: the email is out, its record (Digest sent, follow-ups notified) not yet written;
@@ -26,6 +27,7 @@ duplicated 0 beyond the digests in flight at a kill, and at most one of those pe
 from __future__ import annotations
 
 import datetime
+import signal
 import time
 from collections import Counter
 
@@ -96,13 +98,23 @@ def run(faults) -> dict:
     for kind, share in KILLS:
         target = max(1, int(PEOPLE * share))
 
-        def ready(target=target, kind=kind) -> bool:
-            arrived = received()
-            if len(arrived) < target:
-                return False
+        def at(kind: str) -> bool:
+            """A claimed digest at the sink (after-send) or not yet there (before-send)."""
             claimed = claimed_digests() - in_flight
-            # after-send: a claimed digest already at the sink; before-send: one not yet there.
-            return bool(claimed & set(arrived) if kind == "after-send" else claimed - set(arrived))
+            arrived = set(received())
+            return bool(claimed & arrived if kind == "after-send" else claimed - arrived)
+
+        def ready(target=target, kind=kind, worker=worker) -> bool:
+            if len(received()) < target or not at(kind):
+                return False
+            # The pass may have moved on since: freeze it (SIGSTOP, the whole group), let the
+            # sink write what it was given, and look again; kill it there, or let it go on.
+            faults.procs.signal(worker, signal.SIGSTOP)
+            time.sleep(0.05)
+            if at(kind):
+                return True
+            faults.procs.signal(worker, signal.SIGCONT)
+            return False
 
         if not common.wait_until(ready, 120, 0.01):
             raise RuntimeError(f"{NAME}: no {kind} moment past {target} digests after 120 s")
