@@ -522,7 +522,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(FOLLOWUP_DISPATCH_INTERVAL)},
     },
     # Import jobs whose worker died mid-import (their lease ran out): queued again or marked
-    # failed (exports.services.import_jobs_resume); with none, a pass is one query.
+    # failed; and jobs whose message a killed worker took with it, queued again
+    # (exports.services.import_jobs_resume). With none, a pass is two queries.
     "resume-import-jobs": {
         "task": "exports.tasks.resume_import_jobs",
         "schedule": float(FOLLOWUP_DISPATCH_INTERVAL),

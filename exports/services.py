@@ -211,12 +211,18 @@ def import_job_run(*, job_id: int) -> None:
 
 
 def import_jobs_resume(*, now: datetime.datetime) -> list[int]:
-    """The periodic pass over jobs whose worker died mid-import (their lease ran out).
+    """The periodic pass over jobs whose worker died mid-import (their lease ran out), or
+    before it began one.
 
     Those with tries left: their ids, for the caller to queue again (their next run takes them
     over), each once per lease while no worker takes it. The others: failed, with a message the
     person reads on the job's page. Their import's transaction wrote nothing, so either way
     nothing was imported twice or in part.
+
+    A job still waiting a lease after it was queued is queued again too: a worker killed with
+    its message reserved (prefetched, not yet started) takes the message with it until the
+    broker's visibility timeout (an hour on Redis), and the job would wait "queued" that long.
+    A second message costs nothing: whichever run comes second finds the job taken.
     """
     past_lease = ImportJob.objects.filter(running_past_lease(now))
     spent = past_lease.filter(attempts__gte=IMPORT_JOB_TRIES).select_related("owner")
@@ -244,6 +250,15 @@ def import_jobs_resume(*, now: datetime.datetime) -> list[int]:
         moved = ImportJob.objects.filter(
             running_past_lease(now), pk=pk, next_attempt_at__lte=now
         ).update(next_attempt_at=now + import_job_lease(), updated_at=now)
+        if moved:
+            queued.append(pk)
+    waited = now - import_job_lease()
+    forgotten = ImportJob.objects.filter(state=ImportState.QUEUED, next_attempt_at__lte=waited)
+    for pk in forgotten.values_list("pk", flat=True):
+        # Moved on, as above: queued again once per lease, by one of two passes at once.
+        moved = ImportJob.objects.filter(
+            pk=pk, state=ImportState.QUEUED, next_attempt_at__lte=waited
+        ).update(next_attempt_at=now, updated_at=now)
         if moved:
             queued.append(pk)
     return queued

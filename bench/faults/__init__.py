@@ -1,4 +1,4 @@
-"""`make faults`: the fault tests of issues 6 and 14, each against real processes, with figures.
+"""`make faults`: the fault tests of issues 6, 14 and 20, each against real processes, with figures.
 
     python -m bench.faults                                # all, about 15 minutes
     FAULTS_ONLY=smtp-down,channels python -m bench.faults

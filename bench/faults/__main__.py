@@ -22,6 +22,8 @@ SCENARIOS = {
     "beat-down": "bench.faults.beat_down",
     "channels": "bench.faults.channels",
     "channels-kill": "bench.faults.channels_kill",
+    "import-kill": "bench.faults.import_kill",
+    "digest-kill": "bench.faults.digest_kill",
     "mixed-load": "bench.faults.mixed_load",
 }
 

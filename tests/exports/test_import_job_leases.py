@@ -70,6 +70,46 @@ def test_a_job_whose_lease_ran_out_is_taken_over_once_and_imports_once(bob):
     assert Application.objects.filter(owner=bob).count() == 1
 
 
+def queued_at(owner, when: datetime.datetime) -> ImportJob:
+    return ImportJob.objects.create(
+        owner=owner,
+        kind="json",
+        payload=json.dumps(ONE_APPLICATION).encode(),
+        options={"language": "en"},
+        next_attempt_at=when,
+    )
+
+
+def test_a_job_still_waiting_a_lease_after_it_was_queued_is_queued_again_once_per_lease(bob):
+    """A worker killed with the job's message reserved took the message with it: the job would
+    wait "queued" until the broker's visibility timeout."""
+    job = queued_at(bob, T0)
+    assert services.import_jobs_resume(now=T0 + import_job_lease()) == [job.pk]
+    later = T0 + import_job_lease() + datetime.timedelta(seconds=1)
+    assert services.import_jobs_resume(now=later) == []
+    assert services.import_jobs_resume(now=T0 + 2 * import_job_lease()) == [job.pk]
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("queued", 0)
+
+
+def test_a_job_queued_less_than_a_lease_ago_is_left_to_its_message(bob):
+    queued_at(bob, T0)
+    before = T0 + import_job_lease() - datetime.timedelta(seconds=1)
+    assert services.import_jobs_resume(now=before) == []
+
+
+def test_a_job_queued_again_imports_once_though_both_messages_come(bob):
+    job = queued_at(bob, T0)
+    later = T0 + import_job_lease() + datetime.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert services.import_jobs_resume(now=later) == [job.pk]
+        services.import_job_run(job_id=job.pk)  # the message queued again
+        services.import_job_run(job_id=job.pk)  # the first one, back from the broker
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("done", 1)
+    assert Application.objects.filter(owner=bob).count() == 1
+
+
 def test_a_job_with_a_try_left_shows_as_waiting_until_it_is_taken_over(bob_client, bob):
     job = left_by_a_killed_worker(bob)
     with time_machine.travel(T0 + import_job_lease() + datetime.timedelta(minutes=1), tick=False):
