@@ -111,7 +111,10 @@ def test_an_interview_is_logged_with_a_picked_contact_and_two_new_interviewers(
         emails.nth(0).fill("pekka@kone.example")
         page.get_by_role("button", name=exact(w["add"])).click()
         expect(names.nth(1)).to_be_visible()
+        # The new row takes the focus when it is ready, where a person types next.
+        expect(names.nth(1)).to_be_focused()
         names.nth(1).fill("Maija Meikäläinen")
+        expect(names.nth(1)).to_have_value("Maija Meikäläinen")
         emails.nth(1).fill("maija@kone.example")
         assert fits(page)
         page.locator("main").get_by_role("button", name=exact(w["save"])).click()
