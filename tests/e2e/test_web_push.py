@@ -230,9 +230,9 @@ def test_a_push_shows_a_notification_and_a_second_for_the_same_follow_up_replace
         )
 
     # What the worker has on screen, once it shows `body` (polled: the push event is async).
-    shown = """async (body) => {
+    shown_within = """async ([body, ms]) => {
       const registration = await navigator.serviceWorker.ready;
-      const deadline = Date.now() + 30000;  // a loaded CI machine can take seconds
+      const deadline = Date.now() + ms;
       let list = [];
       while (Date.now() < deadline) {
         list = await registration.getNotifications();
@@ -241,6 +241,19 @@ def test_a_push_shows_a_notification_and_a_second_for_the_same_follow_up_replace
       }
       return list.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data}));
     }"""
+
+    def push_and_see(payload: dict) -> list[dict]:
+        """Deliver the push, and what is on screen once it shows. DevTools has dropped a push
+        delivered while a loaded machine was still starting the worker (nothing in 30 s, once
+        in CI): it is delivered again then, and a repeat with the same tag replaces, never adds.
+        """
+        for _ in range(3):
+            push(payload)
+            notes = page.evaluate(shown_within, [payload["body"], 10_000])
+            if any(n["body"] == payload["body"] for n in notes):
+                break
+        return notes
+
     payload = {
         "title": "Soita yritykseen Kone Oyj",
         "body": "Data Engineer",
@@ -248,8 +261,7 @@ def test_a_push_shows_a_notification_and_a_second_for_the_same_follow_up_replace
         "tag": "followup-7",
         "lang": "fi",
     }
-    push(payload)
-    assert page.evaluate(shown, "Data Engineer") == [
+    assert push_and_see(payload) == [
         {
             "title": "Soita yritykseen Kone Oyj",
             "body": "Data Engineer",
@@ -257,13 +269,13 @@ def test_a_push_shows_a_notification_and_a_second_for_the_same_follow_up_replace
             "data": {"url": f"{live_server.url}/followups/7/"},
         }
     ]
-    push({**payload, "body": "Data Engineer, taas"})
-    assert [(n["tag"], n["body"]) for n in page.evaluate(shown, "Data Engineer, taas")] == [
-        ("followup-7", "Data Engineer, taas")
-    ]
+    again = push_and_see({**payload, "body": "Data Engineer, taas"})
+    assert [(n["tag"], n["body"]) for n in again] == [("followup-7", "Data Engineer, taas")]
     # Another site's address in a payload is not kept for the click.
-    push({"title": "Huijaus", "body": "x", "url": "https://evil.example/", "tag": "other"})
-    other = next(n for n in page.evaluate(shown, "x") if n["tag"] == "other")
+    notes = push_and_see(
+        {"title": "Huijaus", "body": "x", "url": "https://evil.example/", "tag": "other"}
+    )
+    other = next(n for n in notes if n["tag"] == "other")
     assert other["data"] == {"url": f"{live_server.url}/"}
 
 
