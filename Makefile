@@ -25,7 +25,8 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-## Web server, Celery worker and Celery beat together; Ctrl-C stops all three.
+## Web server, the two Celery workers (the reminders' dispatch passes; jobs people start, such as
+## Send test and imports) and Celery beat together; Ctrl-C stops them all.
 run: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Seuranta on $(SITE_URL)  (Ctrl-C to stop)"
@@ -110,7 +111,7 @@ clean:
 	rm -rf var/static var/broker var/celerybeat-schedule* var/test
 
 ## Production settings on this machine (docs/deploy.md): DEBUG off, PostgreSQL and Redis on
-## 127.0.0.1, gunicorn + worker + beat. Plain http, so no TLS redirect. State in var/prod-local/.
+## 127.0.0.1, gunicorn + the two workers + beat. Plain http, so no TLS redirect. State in var/prod-local/.
 prod-local: install
 	@set -e; \
 	var="$(CURDIR)/var/prod-local"; mkdir -p "$$var"; \

@@ -293,13 +293,21 @@ def start_celery(
 
 
 def start_worker(
-    procs: Processes, name: str, env: dict, concurrency: int = 2, app: str = "config"
+    procs: Processes,
+    name: str,
+    env: dict,
+    concurrency: int = 2,
+    app: str = "config",
+    queues: str = "dispatch,jobs",
 ) -> None:
+    """A worker on both lanes (config.settings.CELERY_TASK_ROUTES) unless queues names one."""
     start_celery(
         procs,
         name,
         env,
         "worker",
+        "--queues",
+        queues,
         "--loglevel",
         "INFO",
         "--concurrency",

@@ -156,7 +156,8 @@ def run(bench) -> list[dict]:
     env["SITE_URL"] = f"http://127.0.0.1:{port}"
     # The processes of the Procfile, with its defaults.
     web = common.start_gunicorn(bench.procs, "stall-web", port, env, workers=2)
-    common.start_worker(bench.procs, "stall-worker", env, concurrency=2)
+    common.start_worker(bench.procs, "stall-worker", env, concurrency=1, queues="dispatch")
+    common.start_worker(bench.procs, "stall-jobs", env, concurrency=2, queues="jobs")
     common.start_beat(bench.procs, "stall-beat", env, var / "celerybeat-schedule")
     login = f"{web}/accounts/login/"
     seconds = bench.size(max(bench.wrk_seconds, 10), 1)
@@ -195,7 +196,7 @@ def run(bench) -> list[dict]:
     alone_after = login_p99(login, seconds)
     common.log(f"stall: log-in alone again p99 {alone_after['p99_ms']:.1f} ms")
     baseline = min(alone["p99_ms"], alone_after["p99_ms"])
-    for name in ("stall-beat", "stall-worker", "stall-web"):
+    for name in ("stall-beat", "stall-worker", "stall-jobs", "stall-web"):
         bench.procs.stop(name)
 
     ratio = max(with_pages["p99_ms"], with_imports["p99_ms"]) / alone["p99_ms"]

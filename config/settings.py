@@ -472,6 +472,27 @@ CELERY_TASK_ACKS_LATE = False
 # job's lease (exports.models.import_job_lease) is a little longer, so that a job still
 # "running" after it has lost its worker and is taken over or marked failed.
 IMPORT_JOB_TIME_LIMIT = envint("IMPORT_JOB_TIME_LIMIT", CELERY_TASK_TIME_LIMIT)
+# Two lanes of work (issue 26): the dispatch passes have a queue, and a worker process, of their
+# own, so that nothing a person can trigger (a Send test to a channel that never answers, a
+# flood of imports) can hold the worker the reminders need. Every project task is named here,
+# in one place; tests/test_task_routes.py fails for a task that is not, and for a beat entry
+# that is not on "dispatch". The Procfile starts one worker per queue.
+CELERY_TASK_ROUTES = {
+    # The periodic passes of CELERY_BEAT_SCHEDULE (and the dispatch pass's own follow-on task).
+    "followups.tasks.dispatch_due_followups": {"queue": "dispatch"},
+    "followups.tasks.send_due_digests": {"queue": "dispatch"},
+    "followups.tasks.sync_obligations": {"queue": "dispatch"},
+    # Only queues the import jobs (on "jobs"); never runs one itself.
+    "exports.tasks.resume_import_jobs": {"queue": "dispatch"},
+    # What a person's click starts.
+    "notifications.tasks.send_email_test": {"queue": "jobs"},
+    "notifications.tasks.send_channel_test": {"queue": "jobs"},
+    "webpush.tasks.send_browser_test": {"queue": "jobs"},
+    "applications.tasks.fetch_posting": {"queue": "jobs"},
+    "exports.tasks.run_import_job": {"queue": "jobs"},
+}
+# A task missing above still runs, in the person-triggered lane: never beside the reminders.
+CELERY_TASK_DEFAULT_QUEUE = "jobs"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 

@@ -125,14 +125,19 @@ class CeleryStack:
         path = self.log_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def start_worker(self, name: str = "worker") -> None:
+    def start_worker(
+        self, name: str = "worker", queues: str = "dispatch,jobs", concurrency: int = 2
+    ) -> None:
+        """A worker on both lanes (config.settings.CELERY_TASK_ROUTES) unless queues names one."""
         self.start(
             name,
             "worker",
+            "--queues",
+            queues,
             "--loglevel",
             "INFO",
             "--concurrency",
-            "2",
+            str(concurrency),
             "--without-gossip",
             "--without-mingle",
             "--hostname",
