@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from email.errors import HeaderParseError
 from email.headerregistry import Address
+from email.utils import parseaddr
 
 # Line breaks and other control characters have no place in a header.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -40,3 +41,15 @@ def mailbox(name: str, addr_spec: str) -> str:
 def normalize_email(email: str) -> str:
     """The address as accounts store and compare it: Alice@X and alice@x are one person."""
     return email.strip().lower()
+
+
+def stable_message_id(what: str, sender: str) -> str:
+    """A Message-ID that is the same each time the same email is sent: `what` names the one
+    email (a follow-up's reminder for its due time, a person's digest for a day).
+
+    A worker killed after the SMTP server took a message and before the row said so sends it
+    again after the lease (again rather than lost); with the same Message-ID the person's mail
+    client (and most servers) keep one copy.
+    """
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    return f"<seuranta.{what}@{domain}>"

@@ -49,7 +49,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core import leases
-from core.mail import mailbox
+from core.mail import mailbox, stable_message_id
 from core.text import one_line
 from followups import announce, dispatch, links, policy
 from followups.models import Digest, DigestState, Followup, State, short_day
@@ -138,6 +138,12 @@ def digest_message(
             # Which day's digest, and which follow-ups it listed (support, and the tests).
             "X-Seuranta-Digest": now.astimezone(owner.tzinfo).date().isoformat(),
             "X-Seuranta-Followups": " ".join(str(f.pk) for f in followups),
+            # One digest per person and day: a copy re-sent after a killed worker has the same
+            # id, and the mail client keeps one (make faults digest-kill).
+            "Message-ID": stable_message_id(
+                f"digest.{owner.pk}.{now.astimezone(owner.tzinfo).date().isoformat()}",
+                settings.DEFAULT_FROM_EMAIL,
+            ),
         },
     )
     message.attach_alternative(digest_html(owner, followups, now), "text/html")

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.mail import mailbox
+from core.mail import mailbox, stable_message_id
 from core.text import one_line
 from followups import links
 from followups.models import Followup
@@ -84,6 +84,12 @@ def reminder_message(followup: Followup, *, late: bool = False, connection=None)
             "Auto-Submitted": "auto-generated",
             # Lets support (and the tests) tell which follow-up an email was about.
             "X-Seuranta-Followup": str(followup.pk),
+            # One reminder per follow-up and due time: a copy re-sent after a killed worker
+            # has the same id (a snoozed follow-up's next reminder has a new one).
+            "Message-ID": stable_message_id(
+                f"reminder.{followup.pk}.{int(followup.due_at.timestamp())}",
+                settings.DEFAULT_FROM_EMAIL,
+            ),
         },
     )
     message.attach_alternative(html, "text/html")
