@@ -3,10 +3,19 @@
 import re
 from html import unescape
 
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from applications import services
 from applications.models import BankQuestion, PrepItem
+from tests.applications.document_files import PDF
+from tests.factories import (
+    ApplicationFactory,
+    ContactFactory,
+    FeedbackEntryFactory,
+    InterviewFactory,
+)
 
 
 def application_data(**overrides) -> dict:
@@ -78,6 +87,27 @@ def add_prep_items(interview, questions=("Why this job?", "Your weaknesses?")) -
         )
         for i, question in enumerate(questions)
     ]
+
+
+def one_of_each(owner) -> dict:
+    """One of each row the applications URLs with an id name, all the owner's: for the
+    ownership test (as another user) and the data-version test (as the owner)."""
+    application = ApplicationFactory(owner=owner)
+    contact = ContactFactory(owner=owner)
+    interview = InterviewFactory(application=application, interviewers=[contact])
+    prep_item, _ = add_prep_items(interview)
+    BankQuestion.objects.create(owner=owner, question="First", position=0)
+    return {
+        "prep_item": prep_item,
+        "application": application,
+        "contact": contact,
+        "interview": interview,
+        "feedback": FeedbackEntryFactory(application=application),
+        "question": BankQuestion.objects.create(owner=owner, question="Second", position=1),
+        "document": services.document_attach(
+            application=application, file=ContentFile(PDF), name="cv.pdf", kind="cv"
+        ),
+    }
 
 
 def add_bank(user, questions=("Why this job?", "Your weaknesses?", "Salary?")):

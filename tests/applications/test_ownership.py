@@ -1,10 +1,8 @@
 """Other users' objects are out of reach: each URL with an id answers 404 and changes nothing."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, reverse
 
-from applications import services
 from applications import urls as application_urls
 from applications.models import (
     Application,
@@ -16,12 +14,15 @@ from applications.models import (
     PrepItem,
     StatusChange,
 )
-from tests.applications.document_files import PDF
-from tests.applications.helpers import add_prep_items, application_data, interview_data
+from tests.applications.helpers import (
+    add_prep_items,
+    application_data,
+    interview_data,
+    one_of_each,
+)
 from tests.factories import (
     ApplicationFactory,
     ContactFactory,
-    FeedbackEntryFactory,
     InterviewFactory,
 )
 
@@ -78,22 +79,7 @@ GET_ONLY = {"application_detail", "contact_detail", "document_download"}
 
 @pytest.fixture
 def bobs(bob):
-    application = ApplicationFactory(owner=bob)
-    contact = ContactFactory(owner=bob)
-    interview = InterviewFactory(application=application, interviewers=[contact])
-    prep_item, _ = add_prep_items(interview)
-    BankQuestion.objects.create(owner=bob, question="First", position=0)
-    return {
-        "prep_item": prep_item,
-        "application": application,
-        "contact": contact,
-        "interview": interview,
-        "feedback": FeedbackEntryFactory(application=application),
-        "question": BankQuestion.objects.create(owner=bob, question="Second", position=1),
-        "document": services.document_attach(
-            application=application, file=ContentFile(PDF), name="cv.pdf", kind="cv"
-        ),
-    }
+    return one_of_each(bob)
 
 
 def snapshot(user) -> dict:

@@ -12,17 +12,13 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.apps import apps
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
-from applications import services
-from applications.models import BankQuestion
 from core.owned import OwnedModel
 from followups import links
 from followups.models import Followup, Kind, State
-from tests.applications.document_files import PDF
-from tests.applications.helpers import add_prep_items
+from tests.applications.helpers import one_of_each
 from tests.applications.test_ownership import GET_ONLY
 from tests.applications.test_ownership import URLS_WITH_IDS as APPLICATION_URLS
 from tests.drafts.factories import DraftFactory
@@ -30,9 +26,6 @@ from tests.drafts.test_ownership import DRAFT_CASES
 from tests.drafts.test_ownership import POST_DATA as DRAFT_POST_DATA
 from tests.factories import (
     ApplicationFactory,
-    ContactFactory,
-    FeedbackEntryFactory,
-    InterviewFactory,
 )
 from tests.followups.test_ownership import CASES as FOLLOWUP_CASES
 
@@ -56,23 +49,11 @@ def frozen():
 @pytest.fixture
 def alices(alice):
     """One of each row the listed URLs name, all Alice's."""
-    application = ApplicationFactory(owner=alice)
-    contact = ContactFactory(owner=alice)
-    interview = InterviewFactory(application=application, interviewers=[contact])
-    prep_item, _ = add_prep_items(interview)
-    BankQuestion.objects.create(owner=alice, question="First", position=0)
+    rows = one_of_each(alice)
     due_at = NOW - datetime.timedelta(hours=1)
     return {
-        "prep_item": prep_item,
-        "application": application,
-        "contact": contact,
-        "interview": interview,
-        "feedback": FeedbackEntryFactory(application=application),
-        "question": BankQuestion.objects.create(owner=alice, question="Second", position=1),
-        "document": services.document_attach(
-            application=application, file=ContentFile(PDF), name="cv.pdf", kind="cv"
-        ),
-        "draft": DraftFactory(application=application, interview=interview),
+        **rows,
+        "draft": DraftFactory(application=rows["application"], interview=rows["interview"]),
         "followup": Followup.objects.create(
             owner=alice,
             application=ApplicationFactory(owner=alice),
